@@ -1,0 +1,3 @@
+from mentorqa.cli import main
+
+main()

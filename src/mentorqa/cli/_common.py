@@ -1,0 +1,63 @@
+"""What every command shares: consoles, the error mapping, options, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from ..errors import MentorqaError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def report_error(exc: MentorqaError) -> None:
+    for problem in exc.problems:
+        err.print(f"[bold red]error:[/] {problem}", markup=True, soft_wrap=True, highlight=False)
+
+
+class Group(TyperGroup):
+    """Maps every :class:`MentorqaError` to ``error: ...`` lines and its exit code, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MentorqaError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout, nothing else there."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=_json_default))
+    sys.stdout.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")
+]
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="The workspace folder. Default: the current folder or the nearest parent holding "
+        "mentorqa.yaml.",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,1 @@
+"""Rendering results: JUnit XML for CI, markdown and HTML reports from templates."""

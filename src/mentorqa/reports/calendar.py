@@ -1,0 +1,45 @@
+"""An RFC 5545 calendar of the dated milestones, with UIDs stable across exports."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from ..assessment import Assessment
+
+
+def render_ics(result: Assessment) -> str:
+    """One all-day event per dated milestone.
+
+    Each UID comes from the service, framework and milestone ids, so importing a newer export
+    updates the events instead of adding copies.
+    """
+    from icalendar import Calendar, Event
+
+    fw, service = result.framework, result.manifest.service.name
+    calendar = Calendar()
+    calendar.add("prodid", "-//mentorqa//mentorqa timeline//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{service}: {fw.name}")
+    stamp = datetime.combine(result.today, datetime.min.time(), tzinfo=timezone.utc)
+    seed = hashlib.sha256(f"{service}\0{fw.id}".encode()).hexdigest()[:16]
+    for m in result.milestones:
+        if m.due is None:
+            continue
+        event = Event()
+        event.add("uid", f"{m.id}-{seed}@mentorqa")
+        event.add("summary", f"{fw.name}: {m.title}")
+        event.add("dtstart", m.due)
+        event.add("dtend", m.due + timedelta(days=1))
+        event.add("dtstamp", stamp)
+        details = [m.description] if m.description else []
+        details.append(f"Counts from: {m.after_name}. State on {result.today}: {m.state}.")
+        if m.earliest is not None:
+            details.append(f"Window opens {m.earliest.isoformat()}.")
+        event.add("description", "\n".join(details))
+        event.add("transp", "TRANSPARENT")
+        if m.state == "done":
+            event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
