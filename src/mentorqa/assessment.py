@@ -165,7 +165,8 @@ class Assessment:
     def next_deadlines(self) -> list[timeline.MilestoneResult]:
         """Overdue and upcoming milestones that an event completes, soonest first."""
         open_ = [
-            m for m in self.milestones
+            m
+            for m in self.milestones
             if m.state in ("overdue", "upcoming") and m.due is not None and not m.is_marker
         ]
         return sorted(open_, key=lambda m: m.due or self.today)
@@ -205,19 +206,28 @@ def assess(
         record = manifest.indicators.get(ind_id)
         method = framework.method_of(ind_id)
         evidence = record.evidence if record else ()
-        interviews = tuple(by_indicator_interviews.get(ind_id, ()))
+        heard = tuple(by_indicator_interviews.get(ind_id, ()))
         cases = tuple(by_indicator_cases.get(ind_id, ()))
         has_evidence = (
             ("document" in method.accepts and bool(evidence))
-            or ("interview" in method.accepts and bool(interviews))
+            or ("interview" in method.accepts and bool(heard))
             or ("case_study" in method.accepts and bool(cases))
             or ("visit" in method.accepts and visit_held)
         )
         results.append(
             IndicatorResult(
-                ind_id, ind.title, ind.requires, area, ind, method,
-                record.self_ if record else None, record.assessor if record else None,
-                evidence, interviews, cases, has_evidence,
+                ind_id,
+                ind.title,
+                ind.requires,
+                area,
+                ind,
+                method,
+                record.self_ if record else None,
+                record.assessor if record else None,
+                evidence,
+                heard,
+                cases,
+                has_evidence,
             )
         )
 
@@ -239,21 +249,26 @@ def assess(
         scope = set(framework.level_ids[: framework.level_ids.index(target.id) + 1])
         counts = framework.level(target.id).rule.counts
         unmet = tuple(
-            r for r in results
+            r
+            for r in results
             if r.level in scope and not (r.met if counts == "met" else r.answered)
         )
 
     interviews = _interview_progress(framework, manifest)
     for progress in interviews:
         for pseudonym in progress.too_long:
-            findings.append(Finding(
-                "warning",
-                f"interview with {progress.name.lower()} '{pseudonym}' is longer than the "
-                f"{progress.max_minutes} minutes {framework.name} allows",
-            ))
+            findings.append(
+                Finding(
+                    "warning",
+                    f"interview with {progress.name.lower()} '{pseudonym}' is longer than the "
+                    f"{progress.max_minutes} minutes {framework.name} allows",
+                )
+            )
     case_studies = tuple(
         RequirementProgress(
-            req.kind, req.name, req.count,
+            req.kind,
+            req.name,
+            req.count,
             sum(1 for c in manifest.case_studies if c.kind == req.kind),
         )
         for req in framework.case_studies
@@ -262,11 +277,14 @@ def assess(
     milestones = tuple(timeline.compute(framework, dict(dates), today))
     for milestone in milestones:
         if milestone.state == "overdue":
-            findings.append(Finding(
-                "warning",
-                f"deadline passed: '{milestone.title}' was due {milestone.due}; record the date "
-                f"it happened with 'mentorqa event {milestone.done_when} DATE'",
-            ))
+            findings.append(
+                Finding(
+                    "warning",
+                    f"deadline passed: '{milestone.title}' was due {milestone.due}; "
+                    "record the date "
+                    f"it happened with 'mentorqa event {milestone.done_when} DATE'",
+                )
+            )
 
     plan, plan_findings = _plan(framework, manifest)
     findings += plan_findings
@@ -281,9 +299,21 @@ def assess(
         for area in framework.practice_areas
     )
     return Assessment(
-        framework, manifest, today, tuple(results), areas, levels, reached, target, unmet,
-        interviews, case_studies, milestones,
-        evaluate(framework, manifest.eligibility), plan, tuple(findings),
+        framework,
+        manifest,
+        today,
+        tuple(results),
+        areas,
+        levels,
+        reached,
+        target,
+        unmet,
+        interviews,
+        case_studies,
+        milestones,
+        evaluate(framework, manifest.eligibility),
+        plan,
+        tuple(findings),
     )
 
 
@@ -300,9 +330,11 @@ def _levels(
         needed = math.ceil(rule.share * len(in_scope) - 1e-9)
         missing = tuple(e for e in rule.events if e not in dates)
         achieved = below_achieved and counted >= needed and not missing
-        out.append(LevelResult(
-            level.id, level.name, rule.counts, counted, len(in_scope), needed, missing, achieved
-        ))
+        out.append(
+            LevelResult(
+                level.id, level.name, rule.counts, counted, len(in_scope), needed, missing, achieved
+            )
+        )
         below_achieved = achieved
     return tuple(out)
 
@@ -318,72 +350,94 @@ def _judgement_findings(
     rating = framework.judgement.rating
     for ind_id in manifest.indicators:
         if ind_id not in framework.indicator_index:
-            findings.append(Finding(
-                "error",
-                f"unknown indicator '{ind_id}' in {framework.id}; check the id with "
-                f"'mentorqa frameworks show {framework.id}'",
-                ind_id,
-            ))
+            findings.append(
+                Finding(
+                    "error",
+                    f"unknown indicator '{ind_id}' in {framework.id}; check the id with "
+                    f"'mentorqa frameworks show {framework.id}'",
+                    ind_id,
+                )
+            )
     for r in results:
         for who, judgement in (("service's", r.own), ("assessor's", r.assessor)):
             if judgement is None:
                 continue
             if judgement.status not in statuses:
-                findings.append(Finding(
-                    "error",
-                    f"the {who} status '{judgement.status}' is not allowed by {framework.id}; "
-                    f"use one of: {', '.join(statuses)}",
-                    r.id,
-                ))
+                findings.append(
+                    Finding(
+                        "error",
+                        f"the {who} status '{judgement.status}' is not allowed by {framework.id}; "
+                        f"use one of: {', '.join(statuses)}",
+                        r.id,
+                    )
+                )
             elif judgement.status == "not-applicable" and not r.indicator.not_applicable:
-                findings.append(Finding(
-                    "error",
-                    f"the {who} judgement is not-applicable, but this indicator must be met",
-                    r.id,
-                ))
+                findings.append(
+                    Finding(
+                        "error",
+                        f"the {who} judgement is not-applicable, but this indicator must be met",
+                        r.id,
+                    )
+                )
             if judgement.rating is not None:
                 if rating is None:
-                    findings.append(Finding(
-                        "error", f"{framework.id} has no rating scale; remove the rating", r.id
-                    ))
+                    findings.append(
+                        Finding(
+                            "error", f"{framework.id} has no rating scale; remove the rating", r.id
+                        )
+                    )
                 elif not rating.min <= judgement.rating <= rating.max:
-                    findings.append(Finding(
-                        "error",
-                        f"the {who} rating {judgement.rating} is outside {rating.name.lower()} "
-                        f"{rating.min}-{rating.max}",
-                        r.id,
-                    ))
+                    findings.append(
+                        Finding(
+                            "error",
+                            f"the {who} rating {judgement.rating} is outside {rating.name.lower()} "
+                            f"{rating.min}-{rating.max}",
+                            r.id,
+                        )
+                    )
         own_met = r.own is not None and r.own.status == "met"
         assessor_vouches = r.assessor is not None and r.method.assessor_judgement_is_evidence
         if own_met and r.method.evidence_required and not r.has_evidence and not assessor_vouches:
             kinds = ", ".join(k.replace("_", " ") for k in r.method.accepts)
-            findings.append(Finding(
-                "error",
-                f"judged met by the service but no evidence is recorded ({r.method.name} "
-                f"accepts: {kinds}); add it with 'mentorqa evidence add {r.id} FILE'",
-                r.id,
-            ))
+            findings.append(
+                Finding(
+                    "error",
+                    f"judged met by the service but no evidence is recorded ({r.method.name} "
+                    f"accepts: {kinds}); add it with 'mentorqa evidence add {r.id} FILE'",
+                    r.id,
+                )
+            )
         for item in r.evidence:
             state = files.get(item.file, "ok")
             if state == "missing":
-                findings.append(Finding(
-                    "error",
-                    "evidence file is missing; restore it, or remove the record with "
-                    f"'mentorqa evidence remove {r.id} {item.file}'",
-                    r.id, item.file,
-                ))
+                findings.append(
+                    Finding(
+                        "error",
+                        "evidence file is missing; restore it, or remove the record with "
+                        f"'mentorqa evidence remove {r.id} {item.file}'",
+                        r.id,
+                        item.file,
+                    )
+                )
             elif state == "outside":
-                findings.append(Finding(
-                    "error", "evidence path leads outside the workspace; record a copy inside it",
-                    r.id, item.file,
-                ))
+                findings.append(
+                    Finding(
+                        "error",
+                        "evidence path leads outside the workspace; record a copy inside it",
+                        r.id,
+                        item.file,
+                    )
+                )
             elif state == "changed":
-                findings.append(Finding(
-                    "warning",
-                    "evidence file changed since it was recorded; record it afresh with "
-                    f"'mentorqa evidence add {r.id} {item.file}'",
-                    r.id, item.file,
-                ))
+                findings.append(
+                    Finding(
+                        "warning",
+                        "evidence file changed since it was recorded; record it afresh with "
+                        f"'mentorqa evidence add {r.id} {item.file}'",
+                        r.id,
+                        item.file,
+                    )
+                )
     return findings
 
 
@@ -391,12 +445,14 @@ def _reference_findings(framework: Framework, manifest: Manifest) -> list[Findin
     findings: list[Finding] = []
 
     def unknown(kind: str, value: str, known: list[str], indicator: str | None = None) -> None:
-        findings.append(Finding(
-            "error",
-            f"unknown {kind} '{value}' in {framework.id}; use one of: "
-            f"{', '.join(known) or 'none'}",
-            indicator,
-        ))
+        findings.append(
+            Finding(
+                "error",
+                f"unknown {kind} '{value}' in {framework.id}; use one of: "
+                f"{', '.join(known) or 'none'}",
+                indicator,
+            )
+        )
 
     events = list(framework.event_names)
     for event in manifest.dates:
@@ -418,11 +474,13 @@ def _reference_findings(framework: Framework, manifest: Manifest) -> list[Findin
             if ind_id not in framework.indicator_index:
                 unknown("indicator", ind_id, [], ind_id)
         if interview.name and not manifest.privacy.names_consent:
-            findings.append(Finding(
-                "warning",
-                f"a real name is recorded for interview '{interview.pseudonym}' without "
-                "names_consent; reports show the pseudonym only. Keep real names in private/",
-            ))
+            findings.append(
+                Finding(
+                    "warning",
+                    f"a real name is recorded for interview '{interview.pseudonym}' without "
+                    "names_consent; reports show the pseudonym only. Keep real names in private/",
+                )
+            )
     kinds = [c.kind for c in framework.case_studies]
     for case in manifest.case_studies:
         if case.kind not in kinds:
@@ -453,38 +511,59 @@ def _plan(framework: Framework, manifest: Manifest) -> tuple[PlanProgress | None
     earliest = timeline.shift(start, rules.earliest) if start else None
     latest = timeline.shift(start, rules.latest) if start else None
     if count > rules.max_priorities:
-        findings.append(Finding(
-            "error",
-            f"the {rules.name} has {count} priorities; it allows at most {rules.max_priorities}",
-        ))
+        findings.append(
+            Finding(
+                "error",
+                f"the {rules.name} has {count} priorities; "
+                f"it allows at most {rules.max_priorities}",
+            )
+        )
     if agreed and count < rules.min_priorities:
-        findings.append(Finding(
-            "error",
-            f"the {rules.name} is agreed with {count} priorities; it needs at least "
-            f"{rules.min_priorities}",
-        ))
+        findings.append(
+            Finding(
+                "error",
+                f"the {rules.name} is agreed with {count} priorities; it needs at least "
+                f"{rules.min_priorities}",
+            )
+        )
     for number, priority in enumerate(recorded.priorities, 1):
         if priority.target and earliest and latest and not earliest <= priority.target <= latest:
-            findings.append(Finding(
-                "error",
-                f"priority {number} ('{priority.goal}') targets {priority.target}, outside the "
-                f"plan's window {earliest} to {latest} ({rules.earliest.describe()} to "
-                f"{rules.latest.describe()} after {framework.event_names[rules.horizon_from]})",
-            ))
+            findings.append(
+                Finding(
+                    "error",
+                    f"priority {number} ('{priority.goal}') targets {priority.target}, outside the "
+                    f"plan's window {earliest} to {latest} ({rules.earliest.describe()} to "
+                    f"{rules.latest.describe()} after {framework.event_names[rules.horizon_from]})",
+                )
+            )
     lacks: list[str] = []
     if count < rules.min_priorities:
-        lacks.append(f"{rules.min_priorities - count} more priorities (needs "
-                     f"{rules.min_priorities}-{rules.max_priorities})")
+        lacks.append(
+            f"{rules.min_priorities - count} more priorities (needs "
+            f"{rules.min_priorities}-{rules.max_priorities})"
+        )
     for number, priority in enumerate(recorded.priorities, 1):
-        missing = [name for name, value in (
-            ("actions", priority.actions), ("owner", priority.owner), ("target date", priority.target)
-        ) if not value]
+        missing = [
+            name
+            for name, value in (
+                ("actions", priority.actions),
+                ("owner", priority.owner),
+                ("target date", priority.target),
+            )
+            if not value
+        ]
         if missing:
             lacks.append(f"priority {number} has no {', '.join(missing)}")
     if not agreed:
         lacks.append(f"not yet agreed (record it with 'mentorqa event {rules.agreed_event} DATE')")
     progress = PlanProgress(
-        rules.name, count, rules.min_priorities, rules.max_priorities, agreed, earliest, latest,
+        rules.name,
+        count,
+        rules.min_priorities,
+        rules.max_priorities,
+        agreed,
+        earliest,
+        latest,
         tuple(lacks),
     )
     return progress, findings
@@ -497,10 +576,13 @@ def _interview_progress(
     for req in framework.interviews:
         recorded = [i for i in manifest.interviews if i.role == req.role]
         too_long = tuple(
-            i.pseudonym for i in recorded
+            i.pseudonym
+            for i in recorded
             if req.max_minutes is not None and i.minutes is not None and i.minutes > req.max_minutes
         )
-        out.append(RequirementProgress(
-            req.role, req.name, req.count, len(recorded), req.max_minutes, too_long
-        ))
+        out.append(
+            RequirementProgress(
+                req.role, req.name, req.count, len(recorded), req.max_minutes, too_long
+            )
+        )
     return tuple(out)

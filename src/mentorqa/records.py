@@ -40,7 +40,9 @@ def parse_date(text: str, what: str = "date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{what} '{text}' is not a date like 2026-03-01 (year-month-day)") from None
+        raise UsageError(
+            f"{what} '{text}' is not a date like 2026-03-01 (year-month-day)"
+        ) from None
 
 
 def require_indicator(framework: Framework, indicator: str) -> None:
@@ -53,7 +55,8 @@ def require_indicator(framework: Framework, indicator: str) -> None:
 
 # --- init -------------------------------------------------------------------------------------
 
-_GITIGNORE = f"""# Added by mentorqa. private/ holds notes about people (interviews, case notes): never commit it.
+_GITIGNORE = f"""# Added by mentorqa.
+# private/ holds notes about people (interviews, case notes): never commit it.
 {PRIVATE_DIR}/
 {STATE_DIR}/
 """
@@ -86,8 +89,9 @@ def manifest_text(
         f"  name: {_quote(name)}",
     ]
     if turnover is not None:
-        lines.append(f"  turnover: {turnover:.0f}" if turnover.is_integer() else
-                     f"  turnover: {turnover}")
+        lines.append(
+            f"  turnover: {turnover:.0f}" if turnover.is_integer() else f"  turnover: {turnover}"
+        )
     lines += [
         "privacy:",
         "  # Set to true only when everyone named below has agreed to be named in reports.",
@@ -121,8 +125,9 @@ def init(
     """
     manifest = folder / MANIFEST
     if manifest.exists():
-        raise MentorqaError(Problem("a workspace already exists here; nothing was changed",
-                                    manifest))
+        raise MentorqaError(
+            Problem("a workspace already exists here; nothing was changed", manifest)
+        )
     if not name.strip():
         raise UsageError("the service name must not be empty")
     folder.mkdir(parents=True, exist_ok=True)
@@ -183,13 +188,17 @@ def add_evidence(
             problems.append(Problem("is the manifest itself, not evidence", path))
             continue
         rel = resolved.relative_to(ws.root.resolve()).as_posix()
-        entries.append(block({
-            "file": rel,
-            "sha256": sha256_of(resolved),
-            "size": resolved.stat().st_size,
-            "recorded": today(),
-            "note": note,
-        }))
+        entries.append(
+            block(
+                {
+                    "file": rel,
+                    "sha256": sha256_of(resolved),
+                    "size": resolved.stat().st_size,
+                    "recorded": today(),
+                    "note": note,
+                }
+            )
+        )
     if problems:
         raise MentorqaError(problems)
     with edit(ws) as doc:
@@ -334,10 +343,18 @@ def add_interview(
     if any(i.pseudonym == pseudonym for i in ws.manifest.interviews):
         raise UsageError(f"an interview with pseudonym '{pseudonym}' is already recorded")
     with edit(ws) as doc:
-        child_list(doc, "interviews").append(block({
-            "role": role, "pseudonym": pseudonym, "date": when, "minutes": minutes,
-            "indicators": indicators, "note": note,
-        }))
+        child_list(doc, "interviews").append(
+            block(
+                {
+                    "role": role,
+                    "pseudonym": pseudonym,
+                    "date": when,
+                    "minutes": minutes,
+                    "indicators": indicators,
+                    "note": note,
+                }
+            )
+        )
 
 
 def remove_interview(ws: Workspace, pseudonym: str) -> None:
@@ -369,9 +386,17 @@ def add_case_study(
         require_indicator(framework, indicator)
     stored = ws.relative(file) if file is not None else ""
     with edit(ws) as doc:
-        child_list(doc, "case_studies").append(block({
-            "kind": kind, "title": title, "file": stored, "indicators": indicators, "note": note,
-        }))
+        child_list(doc, "case_studies").append(
+            block(
+                {
+                    "kind": kind,
+                    "title": title,
+                    "file": stored,
+                    "indicators": indicators,
+                    "note": note,
+                }
+            )
+        )
 
 
 def record_visit(ws: Workspace, framework: Framework, when: date | None, mode: str) -> None:
@@ -399,7 +424,7 @@ def add_area_note(
                 child_list(notes, key).extend(values)
 
 
-# --- plan and statement ----------------------------------------------------------------------------
+# --- plan and statement ---------------------------------------------------------------------
 
 
 def _plan_rules(framework: Framework) -> Any:
@@ -427,9 +452,17 @@ def add_priority(
         )
     with edit(ws) as doc:
         priorities = child_list(child(doc, "plan"), "priorities")
-        priorities.append(block({
-            "goal": goal, "area": area, "actions": actions, "owner": owner, "target": target,
-        }))
+        priorities.append(
+            block(
+                {
+                    "goal": goal,
+                    "area": area,
+                    "actions": actions,
+                    "owner": owner,
+                    "target": target,
+                }
+            )
+        )
         return len(priorities)
 
 
@@ -463,9 +496,7 @@ def add_plan_notes(ws: Workspace, strengths: list[str], improvements: list[str])
                 child_list(plan, key).extend(values)
 
 
-def sign_statement(
-    ws: Workspace, framework: Framework, name: str, role: str, when: date
-) -> None:
+def sign_statement(ws: Workspace, framework: Framework, name: str, role: str, when: date) -> None:
     statement = framework.statement
     if statement is None:
         raise UsageError(f"{framework.name} has no statement to sign")

@@ -9,13 +9,13 @@ atomically. Nothing is written when the change or the result is invalid.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -294,8 +294,10 @@ def _parse_new(text: str, path: Path) -> Manifest:
         return _parse(text, path)
     except MentorqaError as exc:
         # The change itself was bad (the command's own check missed it): keep the file as it was.
-        problems = [Problem(f"not saved, the change would make it invalid: {p.message}", path)
-                    for p in exc.problems]
+        problems = [
+            Problem(f"not saved, the change would make it invalid: {p.message}", path)
+            for p in exc.problems
+        ]
         raise WorkspaceError(problems) from None
 
 

@@ -46,7 +46,9 @@ def _syntax_problem(exc: YAMLError, path: Path) -> Problem:
             what = f"{exc.context}: {what}"
         what = " ".join(what.split())
         return Problem(
-            f"YAML syntax error: {what}; fix the YAML at this place", path, mark.line + 1,
+            f"YAML syntax error: {what}; fix the YAML at this place",
+            path,
+            mark.line + 1,
             mark.column + 1,
         )
     return Problem(f"YAML syntax error: {exc}", path)

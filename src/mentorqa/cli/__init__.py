@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from ._common import Group
 from . import money, plan, progress, records
-from .report import report
+from ._common import Group
 from .frameworks import app as frameworks_app
+from .report import report
 
 app = typer.Typer(
     name="mentorqa",

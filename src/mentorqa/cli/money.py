@@ -212,7 +212,7 @@ def timeline(
             due = f"{m.earliest.isoformat()} to {m.due.isoformat()}"
         else:
             due = m.due.isoformat()
-        state = m.state
+        state: str = m.state
         if m.state == "upcoming" and m.days_left is not None:
             state += f", {m.days_left} days"
         elif m.state == "overdue" and m.days_left is not None:

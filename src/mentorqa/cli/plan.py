@@ -61,8 +61,14 @@ def edit(
     ctx = load(workspace)
     when = records.parse_date(target, "--target") if target else None
     records.edit_priority(
-        ctx.workspace, ctx.framework, number, goal=goal, area=area, actions=action,
-        owner=owner, target=when,
+        ctx.workspace,
+        ctx.framework,
+        number,
+        goal=goal,
+        area=area,
+        actions=action,
+        owner=owner,
+        target=when,
     )
     out.print(f"Priority {number} updated.")
 
@@ -114,13 +120,15 @@ def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     result = ctx.assess(files=False)
     plan = ctx.workspace.manifest.plan
     if json:
-        print_json({
-            "priorities": [p.model_dump() for p in plan.priorities],
-            "strengths": list(plan.strengths),
-            "improvements": list(plan.improvements),
-            "agreed": result.plan.agreed if result.plan else False,
-            "lacks": list(result.plan.lacks) if result.plan else [],
-        })
+        print_json(
+            {
+                "priorities": [p.model_dump() for p in plan.priorities],
+                "strengths": list(plan.strengths),
+                "improvements": list(plan.improvements),
+                "agreed": result.plan.agreed if result.plan else False,
+                "lacks": list(result.plan.lacks) if result.plan else [],
+            }
+        )
         return
     if result.plan is None:
         out.print(f"{ctx.framework.name} has no improvement plan.")
@@ -129,8 +137,10 @@ def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     if result.plan.earliest and result.plan.latest:
         out.print(f"Target dates between {result.plan.earliest} and {result.plan.latest}.")
     for number, p in enumerate(plan.priorities, 1):
-        out.print(f"\n{number}. [bold]{escape(p.goal)}[/]"
-                  + (f" [dim]({escape(p.area)})[/]" if p.area else ""))
+        out.print(
+            f"\n{number}. [bold]{escape(p.goal)}[/]"
+            + (f" [dim]({escape(p.area)})[/]" if p.area else "")
+        )
         for action in p.actions:
             out.print(f"   - {escape(action)}")
         out.print(f"   owner: {escape(p.owner) or '—'}; target: {p.target or '—'}")

@@ -38,7 +38,8 @@ def _level_line(level: LevelResult) -> str:
     verb = "met" if level.counts == "met" else "answered"
     mark = "[green]✓ reached[/]" if level.achieved else "[yellow]not yet[/]"
     needed = f" (needs {level.needed})" if level.needed != level.total else ""
-    line = f"{level.name}: {level.counted} of {level.total} {verb}{needed} {_bar(level.counted, level.total)} {mark}"
+    bar = _bar(level.counted, level.total)
+    line = f"{level.name}: {level.counted} of {level.total} {verb}{needed} {bar} {mark}"
     if level.missing_steps:
         line += f"\n    still to record: {', '.join(level.missing_steps)}"
     return line
@@ -55,15 +56,22 @@ def status_json(result: Assessment) -> dict[str, Any]:
         "target_level": result.target.id if result.target else None,
         "levels": [
             {
-                "id": lv.id, "name": lv.name, "counts": lv.counts, "met": lv.counted,
-                "total": lv.total, "needed": lv.needed, "achieved": lv.achieved,
+                "id": lv.id,
+                "name": lv.name,
+                "counts": lv.counts,
+                "met": lv.counted,
+                "total": lv.total,
+                "needed": lv.needed,
+                "achieved": lv.achieved,
                 "missing_steps": list(lv.missing_steps),
             }
             for lv in result.levels
         ],
         "areas": [
             {
-                "id": area.area.id, "name": area.area.name, "method": area.area.method,
+                "id": area.area.id,
+                "name": area.area.name,
+                "method": area.area.method,
                 "levels": {
                     lid: dict(zip(("met", "total"), area.count(lid), strict=True))
                     for lid in fw.level_ids
@@ -72,22 +80,37 @@ def status_json(result: Assessment) -> dict[str, Any]:
             for area in result.areas
         ],
         "unmet": [
-            {"id": r.id, "area": r.area.id, "level": r.level, "method": r.method.id,
-             "title": r.title, "status": r.status}
+            {
+                "id": r.id,
+                "area": r.area.id,
+                "level": r.level,
+                "method": r.method.id,
+                "title": r.title,
+                "status": r.status,
+            }
             for r in result.unmet
         ],
         "interviews": [
-            {"role": p.id, "name": p.name, "required": p.required, "recorded": p.recorded,
-             "max_minutes": p.max_minutes}
+            {
+                "role": p.id,
+                "name": p.name,
+                "required": p.required,
+                "recorded": p.recorded,
+                "max_minutes": p.max_minutes,
+            }
             for p in result.interviews
         ],
         "case_studies": [
             {"kind": p.id, "name": p.name, "required": p.required, "recorded": p.recorded}
             for p in result.case_studies
         ],
-        "plan": None if result.plan is None else {
-            "priorities": result.plan.priorities, "min": result.plan.min_priorities,
-            "max": result.plan.max_priorities, "agreed": result.plan.agreed,
+        "plan": None
+        if result.plan is None
+        else {
+            "priorities": result.plan.priorities,
+            "min": result.plan.min_priorities,
+            "max": result.plan.max_priorities,
+            "agreed": result.plan.agreed,
             "lacks": list(result.plan.lacks),
         },
         "next_deadlines": [
@@ -120,8 +143,10 @@ def status(
 
 def _print_status(result: Assessment) -> None:
     fw, manifest = result.framework, result.manifest
-    out.print(f"[bold]{manifest.service.name}[/] — {fw.name} ({fw.version}), "
-              f"as of {result.today.isoformat()}")
+    out.print(
+        f"[bold]{manifest.service.name}[/] — {fw.name} ({fw.version}), "
+        f"as of {result.today.isoformat()}"
+    )
     out.print()
     for level in result.levels:
         out.print(_level_line(level))
@@ -141,11 +166,10 @@ def _print_status(result: Assessment) -> None:
         table.add_row(area.area.name, methods[area.area.method], *cells)
     out.print(table)
     if result.target is None:
-        out.print(f"\n[green]Every level is reached.[/] Well done.")
+        out.print("\n[green]Every level is reached.[/] Well done.")
     elif result.unmet:
         verb = "met" if result.target.counts == "met" else "answered"
-        out.print(f"\n[bold]Still to be {verb} for {result.target.name}[/] "
-                  f"({len(result.unmet)}):")
+        out.print(f"\n[bold]Still to be {verb} for {result.target.name}[/] ({len(result.unmet)}):")
         for r in result.unmet:
             now = f" [dim](now: {fw.status_labels.get(r.status, r.status)})[/]" if r.status else ""
             out.print(f"  {r.id}  {r.title} [dim]· {r.area.name} · {r.method.name}[/]{now}")
@@ -161,8 +185,10 @@ def _print_status(result: Assessment) -> None:
             out.print(f"  {tick} {p.name}: {p.recorded} of {p.required}{limit}")
     if result.plan is not None:
         plan = result.plan
-        out.print(f"\n[bold]{plan.name}[/]: {plan.priorities} of {plan.min_priorities}-"
-                  f"{plan.max_priorities} priorities" + (", agreed" if plan.agreed else ""))
+        out.print(
+            f"\n[bold]{plan.name}[/]: {plan.priorities} of {plan.min_priorities}-"
+            f"{plan.max_priorities} priorities" + (", agreed" if plan.agreed else "")
+        )
         for lack in plan.lacks:
             out.print(f"  - {lack}")
     deadlines = result.next_deadlines[:3]
@@ -170,13 +196,17 @@ def _print_status(result: Assessment) -> None:
         out.print("\n[bold]Next deadlines[/]")
         for m in deadlines:
             assert m.due is not None and m.days_left is not None
-            when = (f"[red]overdue by {-m.days_left} days[/]" if m.state == "overdue"
-                    else f"in {m.days_left} days")
+            when = (
+                f"[red]overdue by {-m.days_left} days[/]"
+                if m.state == "overdue"
+                else f"in {m.days_left} days"
+            )
             out.print(f"  {m.due.isoformat()}  {m.title} ({when})")
     unanswered = result.eligibility.unanswered
     if unanswered:
-        out.print(f"\n{len(unanswered)} eligibility question(s) unanswered: "
-                  "see 'mentorqa eligibility'.")
+        out.print(
+            f"\n{len(unanswered)} eligibility question(s) unanswered: see 'mentorqa eligibility'."
+        )
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
@@ -205,12 +235,14 @@ def check(
     findings = list(result.findings)
     if level is not None and not result.level(level).achieved:
         lv = result.level(level)
-        findings.append(Finding(
-            "error",
-            f"level '{lv.name}' is not reached: {lv.counted} of {lv.total} "
-            f"{'met' if lv.counts == 'met' else 'answered'}"
-            + (f", steps missing: {', '.join(lv.missing_steps)}" if lv.missing_steps else ""),
-        ))
+        findings.append(
+            Finding(
+                "error",
+                f"level '{lv.name}' is not reached: {lv.counted} of {lv.total} "
+                f"{'met' if lv.counts == 'met' else 'answered'}"
+                + (f", steps missing: {', '.join(lv.missing_steps)}" if lv.missing_steps else ""),
+            )
+        )
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     failed = bool(errors) or (strict and bool(warnings))
@@ -219,11 +251,13 @@ def check(
 
         write_junit(junit, result, findings, strict)
     if json:
-        print_json({
-            "ok": not failed,
-            "errors": [_finding_json(f) for f in errors],
-            "warnings": [_finding_json(f) for f in warnings],
-        })
+        print_json(
+            {
+                "ok": not failed,
+                "errors": [_finding_json(f) for f in errors],
+                "warnings": [_finding_json(f) for f in warnings],
+            }
+        )
     else:
         for f in errors:
             err.print(f"error: {_where(f)}{f.message}", soft_wrap=True, highlight=False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .. import records
@@ -20,7 +21,7 @@ from ._common import JsonOption, WorkspaceOption, out, print_json
 from ._context import load
 
 
-class By(str, Enum):
+class By(StrEnum):
     self = "self"
     assessor = "assessor"
 
@@ -75,16 +76,18 @@ def init(
     out.print(f"Created a {fw.name} workspace for [bold]{name}[/] in {directory.resolve()}:")
     for path in created:
         out.print(f"  {path.relative_to(directory.resolve()) if path.is_absolute() else path}")
-    if interactive and fw.eligibility.criteria and typer.confirm(
-        "Answer the eligibility questions now?", default=False
+    if (
+        interactive
+        and fw.eligibility.criteria
+        and typer.confirm("Answer the eligibility questions now?", default=False)
     ):
         ctx = load(directory)
-        answers = [
-            (c.id, typer.confirm(c.question, default=True)) for c in fw.eligibility.criteria
-        ]
+        answers = [(c.id, typer.confirm(c.question, default=True)) for c in fw.eligibility.criteria]
         records.answer(ctx.workspace, answers)
-    out.print("Next: [bold]mentorqa status[/] shows what to evidence; "
-              "[bold]mentorqa evidence add[/] records a document.")
+    out.print(
+        "Next: [bold]mentorqa status[/] shows what to evidence; "
+        "[bold]mentorqa evidence add[/] records a document."
+    )
 
 
 evidence_app = typer.Typer(
@@ -156,16 +159,19 @@ def evidence_list(
     for column in ("indicator", "file", "recorded", "state", "note"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["indicator"], row["file"], str(row["recorded"]), row["state"],
-                      row["note"])
+        table.add_row(
+            *(escape(str(row[key])) for key in ("indicator", "file", "recorded", "state", "note"))
+        )
     out.print(table)
 
 
 def mark(
     indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. QIM-SV-A01.")],
     status: Annotated[
-        str, typer.Argument(help="met, partly-met, not-met or not-applicable (as the framework "
-                            "allows).")
+        str,
+        typer.Argument(
+            help="met, partly-met, not-met or not-applicable (as the framework allows)."
+        ),
     ],
     by: Annotated[
         By, typer.Option(help="Whose judgement: the service's own (self) or the assessor's.")
@@ -252,9 +258,7 @@ def case_study(
 ) -> None:
     """Record a case study (QiM: one mentee journey and one mentor journey)."""
     ctx = load(workspace)
-    records.add_case_study(
-        ctx.workspace, ctx.framework, kind, title, file, informs or [], note
-    )
+    records.add_case_study(ctx.workspace, ctx.framework, kind, title, file, informs or [], note)
     out.print(f"Recorded a {kind.replace('_', ' ')} case study.")
 
 

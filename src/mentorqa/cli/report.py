@@ -17,7 +17,8 @@ def report(
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", "-k",
+            "--kind",
+            "-k",
             help="Report kind; the framework lists them (QiM: assessor, progress; NQMS: "
             "summary, plan, statement, progress). Default: the framework's first.",
         ),

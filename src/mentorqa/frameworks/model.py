@@ -373,4 +373,6 @@ class Framework(_Model):
     def money(self, amount: float) -> str:
         """An amount in the framework's currency, e.g. '£1,250' or '$99.50'."""
         text = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-        return f"{self.currency_symbol}{text}" if self.currency_symbol else f"{text} {self.currency}"
+        return (
+            f"{self.currency_symbol}{text}" if self.currency_symbol else f"{text} {self.currency}"
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Framework
+from .model import FeeBand, Framework, MembershipBand
 
 Loc = tuple[str | int, ...]
 
@@ -96,9 +96,7 @@ def _indicators(fw: Framework) -> Iterable[Finding]:
     ordered = [level.id for level in fw.levels]
     for index, level in enumerate(fw.levels):
         in_scope = set(ordered[: index + 1])
-        if not any(
-            ind.level in in_scope for area in fw.practice_areas for ind in area.indicators
-        ):
+        if not any(ind.level in in_scope for area in fw.practice_areas for ind in area.indicators):
             yield Finding(
                 ("levels", index),
                 f"level '{level.id}' has no indicators to count (none at this level or below)",
@@ -152,11 +150,11 @@ def _judgement(fw: Framework) -> Iterable[Finding]:
                 )
 
 
-def _bands(bands: Sequence[object], where: Loc, what: str) -> Iterable[Finding]:
+def _bands(bands: Sequence[FeeBand | MembershipBand], where: Loc, what: str) -> Iterable[Finding]:
     expected = 0.0
     for index, band in enumerate(bands):
-        start: float = getattr(band, "turnover_from")
-        below: float | None = getattr(band, "turnover_below")
+        start: float = band.turnover_from
+        below: float | None = band.turnover_below
         here: Loc = (*where, index)
         if start > expected:
             yield Finding(
@@ -177,7 +175,9 @@ def _bands(bands: Sequence[object], where: Loc, what: str) -> Iterable[Finding]:
                 )
             return
         if below <= start:
-            yield Finding((*here, "turnover_below"), "'turnover_below' must be above 'turnover_from'")
+            yield Finding(
+                (*here, "turnover_below"), "'turnover_below' must be above 'turnover_from'"
+            )
         expected = below
     if bands:
         yield Finding(
@@ -245,7 +245,12 @@ def _totals(fw: Framework) -> Iterable[Finding]:
 def _filters(level: str | None, method: str | None, section: str | None, area: str | None) -> str:
     parts = [
         f"{name} {value}"
-        for name, value in (("level", level), ("method", method), ("section", section), ("area", area))
+        for name, value in (
+            ("level", level),
+            ("method", method),
+            ("section", section),
+            ("area", area),
+        )
         if value is not None
     ]
     return f" for {', '.join(parts)}" if parts else ""

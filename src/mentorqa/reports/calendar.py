@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ..assessment import Assessment
 
@@ -22,7 +22,7 @@ def render_ics(result: Assessment) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{service}: {fw.name}")
-    stamp = datetime.combine(result.today, datetime.min.time(), tzinfo=timezone.utc)
+    stamp = datetime.combine(result.today, datetime.min.time(), tzinfo=UTC)
     seed = hashlib.sha256(f"{service}\0{fw.id}".encode()).hexdigest()[:16]
     for m in result.milestones:
         if m.due is None:
@@ -42,4 +42,4 @@ def render_ics(result: Assessment) -> str:
         if m.state == "done":
             event.add("status", "CONFIRMED")
         calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    return bytes(calendar.to_ical()).decode("utf-8")

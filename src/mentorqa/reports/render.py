@@ -26,7 +26,8 @@ def template_folders(workspace_root: Path) -> list[Path]:
 
 
 def _person(interview: Any, consent: bool) -> str:
-    return interview.name if consent and interview.name else interview.pseudonym
+    """How a report names an interviewee: the pseudonym unless names are consented to."""
+    return str(interview.name if consent and interview.name else interview.pseudonym)
 
 
 def _indicator(r: IndicatorResult, fw_labels: dict[str, str], consent: bool) -> dict[str, Any]:
@@ -60,7 +61,9 @@ def _indicator(r: IndicatorResult, fw_labels: dict[str, str], consent: bool) -> 
         "interviews": [
             {"role": i.role, "who": _person(i, consent), "date": i.date} for i in r.interviews
         ],
-        "case_studies": [{"kind": c.kind, "title": c.title, "file": c.file} for c in r.case_studies],
+        "case_studies": [
+            {"kind": c.kind, "title": c.title, "file": c.file} for c in r.case_studies
+        ],
     }
 
 
@@ -168,6 +171,8 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "reached": result.reached.name if result.reached else None,
         "target": result.target.name if result.target else None,
         "unmet": [indicators[r.id] for r in result.unmet],
+        "not_in_practice": [i for i in indicators.values() if i["answered"] and not i["met"]],
+        "unanswered": [i for i in indicators.values() if not i["answered"]],
         "areas": areas,
         "sections": [
             {"id": s.id, "name": s.name,
@@ -233,6 +238,18 @@ def build_context(result: Assessment) -> dict[str, Any]:
     }
 
 
+def _date_filter(value: object) -> str:
+    """Dates as ISO 8601; a missing date as a dash."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return "—" if value is None else str(value)
+
+
+def _cell_filter(value: object) -> str:
+    """Text made safe for one markdown table cell: one line, pipes escaped."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
 def _environment(folders: list[Path]) -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -245,8 +262,8 @@ def _environment(folders: list[Path]) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["date"] = lambda d: d.isoformat() if isinstance(d, date) else ("—" if d is None else str(d))
-    env.filters["cell"] = lambda s: " ".join(str(s).split()).replace("|", "\\|")
+    env.filters["date"] = _date_filter
+    env.filters["cell"] = _cell_filter
     return env
 
 
@@ -287,11 +304,13 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;line-height:1.5;color:#1b1b1b}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:60rem;
+margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
 h1,h2,h3{line-height:1.2}h1{border-bottom:2px solid #333;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #bbb;padding:.3rem .5rem;
-text-align:left;vertical-align:top}th{background:#f0f0f0}code{background:#f4f4f4;padding:0 .2rem}
+table{border-collapse:collapse;margin:1rem 0;width:100%}
+th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0}
+code{background:#f4f4f4;padding:0 .2rem}
 pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
 @media print{body{margin:0;max-width:none}a{color:inherit}h2{page-break-after:avoid}
 tr{page-break-inside:avoid}}

@@ -1,0 +1,102 @@
+"""How fast are the read commands? Prints figures beside a baseline measured in the same run.
+
+    python bench/bench.py [--files 3000] [--repeat 5]
+
+Baseline: starting Python and importing the stack mentorqa is built on (typer, rich, pydantic,
+ruamel.yaml). The aim (architecture.md): `status` and `check` cost little more than that, and
+stay fast with thousands of evidence files. Times are the median of --repeat runs of the real
+`mentorqa` command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MENTORQA = [sys.executable, "-m", "mentorqa"]
+
+
+def timed(args: list[str], cwd: Path, env: dict[str, str], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+        runs.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
+    return statistics.median(runs)
+
+
+def build(ws: Path, files: int, env: dict[str, str]) -> None:
+    """A QiM workspace whose online indicators carry ``files`` evidence files in all."""
+    subprocess.run([*MENTORQA, "init", str(ws), "--framework", "qim", "--name", "Bench",
+                    "--turnover", "120000", "--start", "2026-03-01"], env=env, check=True,
+                   capture_output=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from mentorqa.frameworks import get  # the library, to list indicator ids
+
+    online = [i for i, (area, ind) in get("qim").framework.indicator_index.items()
+              if (ind.method or area.method) == "online"]
+    lines = ["indicators:"]
+    per = max(1, files // len(online))
+    made = 0
+    for ind in online:
+        lines.append(f"  {ind}:\n    self: {{status: met}}\n    evidence:")
+        for n in range(per):
+            rel = f"evidence/{ind}/doc-{n}.txt"
+            path = ws / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(os.urandom(16_384))
+            import hashlib
+
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            lines.append(f"      - {{file: {rel}, sha256: {digest}, size: 16384, "
+                         "recorded: 2026-03-02}")
+            made += 1
+    manifest = ws / "mentorqa.yaml"
+    manifest.write_text(manifest.read_text().replace("indicators: {}\n", "\n".join(lines) + "\n"))
+    print(f"workspace: {len(online)} indicators, {made} evidence files of 16 KiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args()
+    temp = Path(tempfile.mkdtemp(prefix="mentorqa-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(temp / "cache"), "MENTORQA_TODAY": "2026-05-15",
+           "NO_COLOR": "1"}
+    try:
+        ws = temp / "ws"
+        build(ws, options.files, env)
+        r = options.repeat
+        baseline = timed([sys.executable, "-c", "import typer, rich, pydantic, ruamel.yaml"],
+                         ws, env, r)
+        bare = timed([sys.executable, "-c", "pass"], ws, env, r)
+        figures: list[tuple[str, float]] = [("python -c pass", bare)]
+        no_cache = {**env, "MENTORQA_NO_CACHE": "1"}
+        figures.append(("status, framework parsed afresh", timed(
+            [*MENTORQA, "status"], ws, no_cache, r)))
+        figures.append(("status, framework from cache", timed([*MENTORQA, "status"], ws, env, r)))
+        shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
+        figures.append(("check, checksums cold (1 run)", timed([*MENTORQA, "check"], ws, env, 1)))
+        figures.append(("check, checksums cached", timed([*MENTORQA, "check"], ws, env, r)))
+        figures.append(("check --json", timed([*MENTORQA, "check", "--json"], ws, env, r)))
+        figures.append(("report --kind progress", timed(
+            [*MENTORQA, "report", "--kind", "progress"], ws, env, r)))
+        print(f"baseline (import typer, rich, pydantic, ruamel.yaml): {baseline * 1000:7.0f} ms")
+        for name, seconds in figures:
+            print(f"{name:<40} {seconds * 1000:7.0f} ms   {seconds / baseline:5.2f}x baseline")
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,477 @@
+"""Workspaces end to end: init, evidence, judgements, status and check on real folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mentorqa.frameworks import get
+
+from .conftest import run, write_tree
+
+
+def status(ws: Path, *extra: str) -> dict:
+    result = run("status", "--json", "-w", ws, *extra)
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def check(ws: Path, *extra: str) -> tuple[int, dict]:
+    result = run("check", "--json", "-w", ws, *extra)
+    assert "Traceback" not in result.stderr
+    return result.exit_code, json.loads(result.stdout)
+
+
+def qim_ids(level: str, method: str | None = None) -> list[str]:
+    fw = get("qim").framework
+    return [
+        i for i, (area, ind) in fw.indicator_index.items()
+        if ind.level == level and (method is None or (ind.method or area.method) == method)
+    ]
+
+
+def manifest(ws: Path) -> str:
+    return (ws / "mentorqa.yaml").read_text(encoding="utf-8")
+
+
+# --- init ----------------------------------------------------------------------------------------
+
+
+def test_init_creates_a_workspace(qim_ws: Path) -> None:
+    assert (qim_ws / "evidence").is_dir()
+    assert (qim_ws / "private").is_dir()
+    assert "private/" in (qim_ws / ".gitignore").read_text().splitlines()
+    assert (qim_ws / "README.md").is_file()
+    text = manifest(qim_ws)
+    assert "framework: qim" in text and "registration: 2026-03-01" in text
+    assert "turnover: 120000" in text
+
+
+def test_init_refuses_an_existing_workspace(qim_ws: Path) -> None:
+    before = manifest(qim_ws)
+    result = run("init", qim_ws, "--framework", "nqms", "--name", "Other")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert manifest(qim_ws) == before
+
+
+def test_init_without_required_options_is_exit_2(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "ws", "--name", "No framework")
+    assert result.exit_code == 2
+    assert "--framework is required" in result.stderr
+    assert not (tmp_path / "ws" / "mentorqa.yaml").exists()
+    unknown = run("init", tmp_path / "ws", "--framework", "nope", "--name", "X")
+    assert unknown.exit_code == 2 and "unknown framework 'nope'" in unknown.stderr
+
+
+def test_init_keeps_an_existing_gitignore(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".gitignore": "*.tmp"})
+    assert run("init", tmp_path, "--framework", "qim", "--name", "S").exit_code == 0
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[0] == "*.tmp" and "private/" in lines and ".mentorqa/" in lines
+
+
+def test_init_prompts_at_a_terminal_only(tmp_path: Path) -> None:
+    # typer's runner gives no terminal, so missing options are errors rather than prompts
+    result = run("init", tmp_path / "ws", input="qim\nName\n")
+    assert result.exit_code == 2
+
+
+# --- a whole QiM journey -------------------------------------------------------------------------
+
+
+def test_qim_journey_to_award_with_excellence_missing(qim_ws: Path) -> None:
+    first = status(qim_ws)
+    assert first["target_level"] == "award"
+    assert len(first["unmet"]) == 61
+    assert first["levels"][0] == {**first["levels"][0], "met": 0, "total": 61, "achieved": False}
+
+    online = qim_ids("award", "online")
+    visit = qim_ids("award", "visit")
+    assert (len(online), len(visit)) == (38, 23)
+    for number, ind in enumerate(online):
+        write_tree(qim_ws, {f"evidence/doc-{number}.pdf": f"document {number}"})
+        added = run("evidence", "add", ind, f"evidence/doc-{number}.pdf", cwd=qim_ws)
+        assert added.exit_code == 0, added.stderr
+        assert run("mark", ind, "met", "-w", qim_ws).exit_code == 0
+    assert run("event", "first_area_uploaded", "2026-04-10", "-w", qim_ws).exit_code == 0
+
+    halfway = status(qim_ws)
+    assert halfway["levels"][0]["met"] == 38
+    assert [u["id"] for u in halfway["unmet"]] == visit
+    assert all(u["method"] == "visit" for u in halfway["unmet"])
+
+    for role, pseudonym, minutes in [("mentor", "Mentor A", 18), ("mentor", "Mentor B", 20),
+                                     ("mentee", "Mentee A", 15), ("mentee", "Mentee B", 19),
+                                     ("staff", "Coordinator", 28)]:
+        added = run("interview", "add", role, pseudonym, "--date", "2026-05-01",
+                    "--minutes", str(minutes), "--informs", visit[0], "-w", qim_ws)
+        assert added.exit_code == 0, added.stderr
+    write_tree(qim_ws, {"evidence/mentee-journey.docx": "A", "evidence/mentor-journey.docx": "B"})
+    assert run("case-study", "mentee_journey", "evidence/mentee-journey.docx",
+               "--title", "From referral to ending", cwd=qim_ws).exit_code == 0
+    assert run("case-study", "mentor_journey", "evidence/mentor-journey.docx",
+               cwd=qim_ws).exit_code == 0
+    assert run("visit", "2026-05-01", "--mode", "remote", "-w", qim_ws).exit_code == 0
+    for ind in visit:
+        assert run("mark", ind, "met", "--by", "assessor", "--note", "Seen at the visit",
+                   "-w", qim_ws).exit_code == 0
+
+    done = status(qim_ws)
+    assert done["reached_level"] == "award"
+    assert done["target_level"] == "excellence"
+    assert done["levels"][0]["achieved"] is True
+    assert len(done["unmet"]) == 23
+    assert {u["level"] for u in done["unmet"]} == {"excellence"}
+    assert {i["role"]: i["recorded"] for i in done["interviews"]} == {
+        "mentor": 2, "mentee": 2, "staff": 1
+    }
+    assert all(c["recorded"] == 1 for c in done["case_studies"])
+
+    assert run("status", "--level", "award", "-w", qim_ws).exit_code == 0
+    assert run("status", "--level", "excellence", "-w", qim_ws).exit_code == 1
+    code, report = check(qim_ws)
+    assert code == 0 and report["ok"] is True and report["errors"] == []
+    code, report = check(qim_ws, "--level", "excellence")
+    assert code == 1 and "not reached" in report["errors"][0]["message"]
+
+    text = run("status", "-w", qim_ws)
+    assert text.exit_code == 0
+    assert "Award: 61 of 61 met" in text.stdout
+    assert "Still to be met for Excellence (23)" in text.stdout
+
+
+def test_status_text_for_a_new_workspace(qim_ws: Path) -> None:
+    result = run("status", cwd=qim_ws / "evidence")  # found from a subfolder, as git does
+    assert result.exit_code == 0
+    assert "Riverside Mentoring" in result.stdout
+    assert "Still to be met for Award (61)" in result.stdout
+    assert "Mentors: 0 of 2, up to 20 minutes each" in result.stdout
+    assert "2026-05-01" in result.stdout  # first practice area due: registration + 2 months
+
+
+def test_no_workspace_is_exit_2(tmp_path: Path) -> None:
+    result = run("status", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "run 'mentorqa init'" in result.stderr
+
+
+# --- an NQMS journey -----------------------------------------------------------------------------
+
+
+def test_nqms_journey_dedicated_then_expert(nqms_ws: Path) -> None:
+    fw = get("nqms").framework
+    items = list(fw.indicator_index)
+    assert len(items) == 92
+    for item in items[:-1]:
+        assert run("mark", item, "met", "--rating", "4", "-w", nqms_ws).exit_code == 0
+    assert run("mark", items[-1], "not-met", "--rating", "1", "-w", nqms_ws).exit_code == 0
+
+    before = status(nqms_ws)
+    dedicated = before["levels"][0]
+    assert dedicated["met"] == 92 and dedicated["total"] == 92
+    assert dedicated["achieved"] is False
+    assert set(dedicated["missing_steps"]) == {"review", "plan_agreed", "statement_signed"}
+
+    for event, day in [("submission", "2026-03-20"), ("review", "2026-04-24")]:
+        assert run("event", event, day, "-w", nqms_ws).exit_code == 0
+    for goal, target in [("Recruit more mentors", "2027-01-15"),
+                         ("Train mentors on closure", "2027-04-01"),
+                         ("Measure outcomes", "2027-10-01")]:
+        added = run("plan", "add", goal, "--area", "operations", "--owner", "Program manager",
+                    "--target", target, "--action", "Do it", "-w", nqms_ws)
+        assert added.exit_code == 0, added.stderr
+    assert run("plan", "agree", "2026-04-24", "-w", nqms_ws).exit_code == 0
+    assert run("sign", "--name", "Jordan Lee", "--role", "Executive Director",
+               "--date", "2026-05-01", "-w", nqms_ws).exit_code == 0
+
+    after = status(nqms_ws)
+    assert after["reached_level"] == "dedicated"
+    assert after["target_level"] == "expert"
+    assert [u["id"] for u in after["unmet"]] == [items[-1]]
+
+    assert run("mark", items[-1], "met", "--rating", "3", "-w", nqms_ws).exit_code == 0
+    assert status(nqms_ws)["reached_level"] == "expert"
+    code, report = check(nqms_ws)
+    assert code == 0, report
+
+
+# --- judgements ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["QIM-NOPE", "met"], "unknown indicator 'QIM-NOPE'"),
+        (["{award}", "done"], "status 'done' must be one of"),
+        (["{award}", "met", "--rating", "3"], "no rating scale"),
+        (["{award}", "met", "--by", "someone"], "someone"),
+    ],
+)
+def test_bad_judgements_are_exit_2(qim_ws: Path, args: list[str], words: str) -> None:
+    before = manifest(qim_ws)
+    args = [a.replace("{award}", qim_ids("award")[0]) for a in args]
+    result = run("mark", *args, "-w", qim_ws)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert manifest(qim_ws) == before
+
+
+def test_not_applicable_only_where_allowed(qim_ws: Path) -> None:
+    fw = get("qim").framework
+    must = next(i for i, (_, ind) in fw.indicator_index.items() if not ind.not_applicable)
+    result = run("mark", must, "not-applicable", "-w", qim_ws)
+    assert result.exit_code == 2 and "must be met" in result.stderr
+    may = [i for i, (_, ind) in fw.indicator_index.items() if ind.not_applicable]
+    if may:
+        assert run("mark", may[0], "not-applicable", "-w", qim_ws).exit_code == 0
+
+
+def test_nqms_rating_scale(nqms_ws: Path) -> None:
+    result = run("mark", "A1", "met", "--rating", "6", "-w", nqms_ws)
+    assert result.exit_code == 2 and "1 to 5" in result.stderr
+    assert run("mark", "A1", "partly-met", "-w", nqms_ws).exit_code == 2
+
+
+def test_self_and_assessor_judgements_side_by_side(qim_ws: Path) -> None:
+    ind = qim_ids("award", "visit")[0]
+    assert run("mark", ind, "partly-met", "--note", "We think so", "-w", qim_ws).exit_code == 0
+    assert run("mark", ind, "met", "--by", "assessor", "-w", qim_ws).exit_code == 0
+    text = manifest(qim_ws)
+    assert "status: partly-met" in text and "status: met" in text
+    assert ind not in [u["id"] for u in status(qim_ws)["unmet"]]
+    assert run("mark", ind, "not-met", "--by", "assessor", "-w", qim_ws).exit_code == 0
+    assert ind in [u["id"] for u in status(qim_ws)["unmet"]]
+
+
+# --- evidence and paths --------------------------------------------------------------------------
+
+
+def test_evidence_paths_must_stay_inside(qim_ws: Path, tmp_path: Path) -> None:
+    ind = qim_ids("award", "online")[0]
+    outside = tmp_path / "secret.txt"
+    outside.write_text("outside")
+    (qim_ws / "evidence" / "link.txt").symlink_to(outside)
+    before = manifest(qim_ws)
+    for path in ["../secret.txt", str(outside), "evidence/link.txt", "evidence/absent.pdf"]:
+        result = run("evidence", "add", ind, path, cwd=qim_ws)
+        assert result.exit_code == 2, path
+        assert result.stderr.startswith("error: "), path
+        assert "Traceback" not in result.stderr
+    assert manifest(qim_ws) == before
+    inside = qim_ws / "evidence" / "policy.pdf"
+    inside.write_text("policy")
+    assert run("evidence", "add", ind, str(inside)).exit_code == 0  # absolute but inside
+    assert "file: evidence/policy.pdf" in manifest(qim_ws)
+
+
+def test_evidence_recorded_afresh_not_twice(qim_ws: Path) -> None:
+    ind = qim_ids("award", "online")[0]
+    write_tree(qim_ws, {"evidence/plan.pdf": "v1"})
+    assert run("evidence", "add", ind, "evidence/plan.pdf", cwd=qim_ws).exit_code == 0
+    write_tree(qim_ws, {"evidence/plan.pdf": "version 2"})
+    assert run("mark", ind, "met", "-w", qim_ws).exit_code == 0
+    code, report = check(qim_ws)
+    assert code == 0
+    assert any("changed since it was recorded" in w["message"] for w in report["warnings"])
+    assert check(qim_ws, "--strict")[0] == 1
+    assert run("evidence", "add", ind, "evidence/plan.pdf", cwd=qim_ws).exit_code == 0
+    assert manifest(qim_ws).count("file: evidence/plan.pdf") == 1
+    assert not any("changed" in w["message"] for w in check(qim_ws)[1]["warnings"])
+
+
+def test_evidence_list_and_remove(qim_ws: Path) -> None:
+    ind = qim_ids("award", "online")[0]
+    write_tree(qim_ws, {"evidence/a.pdf": "a", "evidence/b.pdf": "b"})
+    assert run("evidence", "add", ind, "evidence/a.pdf", "evidence/b.pdf",
+               cwd=qim_ws).exit_code == 0
+    listed = json.loads(run("evidence", "list", "--json", "-w", qim_ws).stdout)["evidence"]
+    assert [e["file"] for e in listed] == ["evidence/a.pdf", "evidence/b.pdf"]
+    assert listed[0]["size"] == 1 and listed[0]["state"] == "ok"
+    (qim_ws / "evidence" / "a.pdf").unlink()
+    assert run("evidence", "remove", ind, "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    assert (qim_ws / "evidence" / "b.pdf").exists()
+    listed = json.loads(run("evidence", "list", "--json", "-w", qim_ws).stdout)["evidence"]
+    assert [e["file"] for e in listed] == ["evidence/b.pdf"]
+    assert run("evidence", "remove", ind, "evidence/a.pdf", cwd=qim_ws).exit_code == 2
+
+
+# --- check: every error and warning --------------------------------------------------------------
+
+
+def hand_edit(ws: Path, old: str, new: str) -> None:
+    text = manifest(ws)
+    assert old in text
+    (ws / "mentorqa.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("yaml", "words"),
+    [
+        ("indicators:\n  QIM-XX-A99:\n    self: {status: met}\n", "unknown indicator 'QIM-XX-A99'"),
+        ("indicators:\n  {online}:\n    self: {status: met}\n", "no evidence is recorded"),
+        ("indicators:\n  {online}:\n    self: {status: done}\n", "status 'done' is not allowed"),
+        ("indicators:\n  {online}:\n    assessor: {status: met, rating: 4}\n", "no rating scale"),
+        ("indicators:\n  {online}:\n    evidence:\n      - {file: evidence/gone.pdf, sha256: x, "
+         "size: 1, recorded: 2026-04-01}\n", "evidence file is missing"),
+        ("indicators:\n  {online}:\n    evidence:\n      - {file: ../x.pdf, sha256: x, "
+         "size: 1, recorded: 2026-04-01}\n", "outside the workspace"),
+        ("indicators: {}\ninterviews:\n  - {role: funder, pseudonym: F}\n",
+         "unknown interview role 'funder'"),
+        ("indicators: {}\ncase_studies:\n  - {kind: board_journey}\n", "unknown case study kind"),
+        ("indicators: {}\neligibility2: {}\n", None),
+    ],
+)
+def test_check_errors_are_exit_1(qim_ws: Path, yaml: str, words: str | None) -> None:
+    online = qim_ids("award", "online")[0]
+    hand_edit(qim_ws, "indicators: {}\n", yaml.replace("{online}", online))
+    result = run("check", "--json", "-w", qim_ws)
+    if words is None:  # an unknown top-level key is a broken manifest: exit 2
+        assert result.exit_code == 2
+        assert "unknown key 'eligibility2'" in result.stderr
+        return
+    assert result.exit_code == 1, result.stdout
+    errors = json.loads(result.stdout)["errors"]
+    assert any(words in e["message"] for e in errors), errors
+    junit = qim_ws / "out" / "junit.xml"
+    assert run("check", "--junit", junit, "-w", qim_ws).exit_code == 1
+    assert ET.parse(junit).getroot().get("failures") != "0"
+
+
+def test_check_warns_on_long_interviews_and_passed_deadlines(qim_ws: Path) -> None:
+    assert run("interview", "add", "mentee", "Mentee A", "--minutes", "45",
+               "-w", qim_ws).exit_code == 0
+    code, report = check(qim_ws)
+    assert code == 0 and report["ok"] is True
+    messages = [w["message"] for w in report["warnings"]]
+    assert any("longer than the 20 minutes" in m for m in messages)
+    assert any("deadline passed" in m and "2026-05-01" in m for m in messages)
+    text = run("check", "-w", qim_ws)
+    assert text.exit_code == 0 and "warning:" in text.stderr
+    assert check(qim_ws, "--strict")[0] == 1
+
+
+def test_nqms_plan_rules_in_check(nqms_ws: Path) -> None:
+    assert run("event", "review", "2026-04-24", "-w", nqms_ws).exit_code == 0
+    for n in range(5):
+        assert run("plan", "add", f"Goal {n}", "--target", "2027-01-01",
+                   "-w", nqms_ws).exit_code == 0
+    sixth = run("plan", "add", "One too many", "-w", nqms_ws)
+    assert sixth.exit_code == 2 and "at most" not in sixth.stdout
+    hand_edit(nqms_ws, "  - goal: Goal 4\n", "  - goal: Goal 4\n  - goal: Goal 5\n")
+    code, report = check(nqms_ws)
+    assert code == 1 and any("6 priorities" in e["message"] for e in report["errors"])
+
+    assert run("plan", "remove", "6", "-w", nqms_ws).exit_code == 0
+    assert run("plan", "edit", "1", "--target", "2026-06-01", "-w", nqms_ws).exit_code == 0
+    code, report = check(nqms_ws)
+    assert code == 1 and any("outside the plan's window" in e["message"] for e in report["errors"])
+
+    for n in (5, 4, 3):
+        assert run("plan", "remove", str(n), "-w", nqms_ws).exit_code == 0
+    assert run("plan", "edit", "1", "--target", "2027-01-01", "-w", nqms_ws).exit_code == 0
+    assert check(nqms_ws)[0] == 0  # two priorities, not yet agreed: fine for now
+    assert any("more priorities" in lack for lack in status(nqms_ws)["plan"]["lacks"])
+    assert run("plan", "agree", "2026-04-24", "-w", nqms_ws).exit_code == 0
+    code, report = check(nqms_ws)
+    assert code == 1 and any("at least 3" in e["message"] for e in report["errors"])
+
+
+def test_junit_has_one_case_per_indicator(qim_ws: Path) -> None:
+    fw = get("qim").framework
+    online = qim_ids("award", "online")
+    assert run("mark", online[0], "met", "-w", qim_ws).exit_code == 0  # no evidence: error
+    na = [i for i, (_, ind) in fw.indicator_index.items() if ind.not_applicable]
+    if na:
+        assert run("mark", na[0], "not-applicable", "-w", qim_ws).exit_code == 0
+    junit = qim_ws / "junit.xml"
+    assert run("check", "--junit", junit, "-w", qim_ws).exit_code == 1
+    root = ET.parse(junit).getroot()
+    cases = root.findall("testcase")
+    per_indicator = [c for c in cases if c.get("classname") != "workspace"]
+    assert len(per_indicator) == 84
+    assert {c.get("classname") for c in per_indicator} == {a.name for a in fw.practice_areas}
+    failed = [c for c in per_indicator if c.find("failure") is not None]
+    assert [c.get("name", "").split()[0] for c in failed] == [online[0]]
+    if na:
+        skipped = [c for c in per_indicator if c.find("skipped") is not None]
+        assert [c.get("name", "").split()[0] for c in skipped] == [na[0]]
+    assert root.get("tests") == str(len(cases))
+
+
+def test_unknown_level_is_exit_2(qim_ws: Path) -> None:
+    result = run("check", "--level", "gold", "-w", qim_ws)
+    assert result.exit_code == 2 and "unknown level 'gold'" in result.stderr
+
+
+# --- the manifest is never lost or reformatted ---------------------------------------------------
+
+
+def test_corrupted_manifest_is_reported_and_left_alone(qim_ws: Path) -> None:
+    hand_edit(qim_ws, "indicators: {}\n", "indicators: {\n  broken: [\n")
+    before = manifest(qim_ws)
+    for args in (["status"], ["check"], ["mark", qim_ids("award")[0], "met"]):
+        result = run(*args, "-w", qim_ws)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"error: {qim_ws / 'mentorqa.yaml'}:")
+        assert "YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+    assert manifest(qim_ws) == before
+
+
+def test_wrong_value_is_located(qim_ws: Path) -> None:
+    hand_edit(qim_ws, "turnover: 120000", "turnover: lots")
+    result = run("status", "-w", qim_ws)
+    assert result.exit_code == 2
+    line = next(n for n, text in enumerate(manifest(qim_ws).splitlines(), 1) if "lots" in text)
+    assert f"mentorqa.yaml:{line}:3: 'turnover'" in result.stderr
+
+
+def test_comments_and_order_survive_rewrites(qim_ws: Path) -> None:
+    ind = qim_ids("award", "online")[0]
+    hand_edit(qim_ws, "service:\n", "# Our notes: keep this comment!\nservice:\n")
+    hand_edit(qim_ws, "indicators: {}\n",
+              f"indicators:\n  # hand-written judgement\n  {ind}:\n    self:\n"
+              "      status: partly-met   # until the policy is signed\n"
+              "      note: 'Quoted: kept as written'\n")
+    write_tree(qim_ws, {"evidence/p.pdf": "p"})
+    assert run("evidence", "add", ind, "evidence/p.pdf", cwd=qim_ws).exit_code == 0
+    assert run("event", "first_area_uploaded", "2026-04-02", "-w", qim_ws).exit_code == 0
+    text = manifest(qim_ws)
+    assert "# Our notes: keep this comment!\nservice:" in text
+    assert "# hand-written judgement" in text
+    assert "status: partly-met   # until the policy is signed" in text
+    assert "note: 'Quoted: kept as written'" in text
+    assert text.index("framework:") < text.index("service:") < text.index("indicators:")
+
+
+def test_concurrent_writers_lose_nothing(qim_ws: Path) -> None:
+    online = qim_ids("award", "online")[:6]
+    for number in range(len(online)):
+        write_tree(qim_ws, {f"evidence/c{number}.pdf": str(number)})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mentorqa", "evidence", "add", ind, f"evidence/c{number}.pdf"],
+            cwd=qim_ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        for number, ind in enumerate(online)
+    ]
+    for proc in procs:
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr.decode()
+    listed = json.loads(run("evidence", "list", "--json", "-w", qim_ws).stdout)["evidence"]
+    assert sorted(e["indicator"] for e in listed) == sorted(online)
+
+
+def test_schema_describes_the_manifest(qim_ws: Path) -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert {"framework", "service", "indicators"} <= set(schema["properties"])
+    assert "self" in json.dumps(schema)
