@@ -80,8 +80,10 @@ def test_qim_process_facts() -> None:
     assert milestones["award_expires"].due.years == 3
     assert fw.visit is not None and set(fw.visit.modes) == {"on_site", "remote"}
     assert len(fw.eligibility.criteria) == 5
-    bands = [(b.name, b.turnover_from, b.turnover_below, b.registration, b.assessment)
-             for b in fw.fees.bands]
+    bands = [
+        (b.name, b.turnover_from, b.turnover_below, b.registration, b.assessment)
+        for b in fw.fees.bands
+    ]
     assert bands == [
         ("Small", 0, 100_000, 200, 300),
         ("Medium 1", 100_000, 350_000, 200, 550),
@@ -114,7 +116,16 @@ def test_nqms_counts_and_structure() -> None:
     operations = [a["name"] for a in data["areas"] if a["section"] == "operations"]
     assert operations == NQMS_STANDARDS
     assert [i["id"] for i in indicators[:10]] == [
-        "A1", "A2", "A3", "A4", "A5", "B6", "B7", "C8", "C9", "C10"
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "A5",
+        "B6",
+        "B7",
+        "C8",
+        "C9",
+        "C10",
     ]
 
 
@@ -145,7 +156,10 @@ def test_nqms_process_facts() -> None:
     assert fw.visit is not None and (fw.visit.min_hours, fw.visit.max_hours) == (2, 3)
     assert not fw.fees.bands
     assert {c.id for c in fw.eligibility.criteria} == {
-        "one_year", "youth_18", "mentoring_connector", "staff_capacity"
+        "one_year",
+        "youth_18",
+        "mentoring_connector",
+        "staff_capacity",
     }
     assert fw.confidentiality
     assert fw.statement is not None and len(fw.statement.confirms) == 3
@@ -241,16 +255,36 @@ def test_minimal_framework_is_valid(tmp_path: Path) -> None:
         ("name: Demo\n", "name: Demo\nnmae: typo\n", "4:1", "unknown key 'nmae'"),
         ("owner: Tests\n", "", "1:1", "missing required key 'owner'"),
         ("      - id: D2\n", "      - id: D1\n", "22:9", "duplicate indicator id 'D1'"),
-        ("        level: award\n      - id: D2",
-         "        level: gold\n      - id: D2", "21:9", "unknown level 'gold'"),
-        ("    method: online\n    indicators", "    method: post\n    indicators", "16:5",
-         "unknown evidence method 'post'"),
-        ("  - {count: 2, level: award}", "  - {count: 3, level: award}", "39:6",
-         "declared total 3 does not match the 2"),
-        ("turnover_from: 1000, registration: 1, assessment: 3",
-         "turnover_from: 900, registration: 1, assessment: 3", "33:32", "overlap"),
-        ("turnover_from: 1000, registration: 1, assessment: 3",
-         "turnover_from: 1200, registration: 1, assessment: 3", "33:32", "gap"),
+        (
+            "        level: award\n      - id: D2",
+            "        level: gold\n      - id: D2",
+            "21:9",
+            "unknown level 'gold'",
+        ),
+        (
+            "    method: online\n    indicators",
+            "    method: post\n    indicators",
+            "16:5",
+            "unknown evidence method 'post'",
+        ),
+        (
+            "  - {count: 2, level: award}",
+            "  - {count: 3, level: award}",
+            "39:6",
+            "declared total 3 does not match the 2",
+        ),
+        (
+            "turnover_from: 1000, registration: 1, assessment: 3",
+            "turnover_from: 900, registration: 1, assessment: 3",
+            "33:32",
+            "overlap",
+        ),
+        (
+            "turnover_from: 1000, registration: 1, assessment: 3",
+            "turnover_from: 1200, registration: 1, assessment: 3",
+            "33:32",
+            "gap",
+        ),
         ("after: start,", "after: begin,", "37:29", "unknown event 'begin'"),
         ("currency: GBP", "currency: pounds", "6:1", "'currency'"),
         ("due: {months: 1}", "due: {}", "37:43", "at least one of"),
@@ -316,8 +350,14 @@ def test_workspace_copy_replaces_bundled_qim(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert run("init", ws, "--framework", "qim", "--name", "S", "--turnover", "1").exit_code == 0
     text = (bundled_dir("frameworks") / "qim.yaml").read_text(encoding="utf-8")
-    write_tree(ws, {"frameworks/qim.yaml": text.replace("name: Quality in Mentoring",
-                                                        "name: QiM (assessor's list)", 1)})
+    write_tree(
+        ws,
+        {
+            "frameworks/qim.yaml": text.replace(
+                "name: Quality in Mentoring", "name: QiM (assessor's list)", 1
+            )
+        },
+    )
     result = run("frameworks", "show", "qim", "--json", "-w", ws)
     assert json.loads(result.stdout)["name"] == "QiM (assessor's list)"
 
@@ -325,8 +365,7 @@ def test_workspace_copy_replaces_bundled_qim(tmp_path: Path) -> None:
 # --- one source of truth -------------------------------------------------------------------------
 
 # Numbers that belong to QiM or NQMS. Code and templates must read them from the framework file.
-FRAMEWORK_NUMBERS = ["61", "84", "38", "92", "750000", "750_000", "100000", "350000",
-                     "950", "850"]
+FRAMEWORK_NUMBERS = ["61", "84", "38", "92", "750000", "750_000", "100000", "350000", "950", "850"]
 
 
 def test_no_framework_number_is_written_in_code() -> None:

@@ -31,7 +31,8 @@ def check(ws: Path, *extra: str) -> tuple[int, dict]:
 def qim_ids(level: str, method: str | None = None) -> list[str]:
     fw = get("qim").framework
     return [
-        i for i, (area, ind) in fw.indicator_index.items()
+        i
+        for i, (area, ind) in fw.indicator_index.items()
         if ind.level == level and (method is None or (ind.method or area.method) == method)
     ]
 
@@ -107,21 +108,52 @@ def test_qim_journey_to_award_with_excellence_missing(qim_ws: Path) -> None:
     assert [u["id"] for u in halfway["unmet"]] == visit
     assert all(u["method"] == "visit" for u in halfway["unmet"])
 
-    for role, pseudonym, minutes in [("mentor", "Mentor A", 18), ("mentor", "Mentor B", 20),
-                                     ("mentee", "Mentee A", 15), ("mentee", "Mentee B", 19),
-                                     ("staff", "Coordinator", 28)]:
-        added = run("interview", "add", role, pseudonym, "--date", "2026-05-01",
-                    "--minutes", str(minutes), "--informs", visit[0], "-w", qim_ws)
+    for role, pseudonym, minutes in [
+        ("mentor", "Mentor A", 18),
+        ("mentor", "Mentor B", 20),
+        ("mentee", "Mentee A", 15),
+        ("mentee", "Mentee B", 19),
+        ("staff", "Coordinator", 28),
+    ]:
+        added = run(
+            "interview",
+            "add",
+            role,
+            pseudonym,
+            "--date",
+            "2026-05-01",
+            "--minutes",
+            str(minutes),
+            "--informs",
+            visit[0],
+            "-w",
+            qim_ws,
+        )
         assert added.exit_code == 0, added.stderr
     write_tree(qim_ws, {"evidence/mentee-journey.docx": "A", "evidence/mentor-journey.docx": "B"})
-    assert run("case-study", "mentee_journey", "evidence/mentee-journey.docx",
-               "--title", "From referral to ending", cwd=qim_ws).exit_code == 0
-    assert run("case-study", "mentor_journey", "evidence/mentor-journey.docx",
-               cwd=qim_ws).exit_code == 0
+    assert (
+        run(
+            "case-study",
+            "mentee_journey",
+            "evidence/mentee-journey.docx",
+            "--title",
+            "From referral to ending",
+            cwd=qim_ws,
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("case-study", "mentor_journey", "evidence/mentor-journey.docx", cwd=qim_ws).exit_code
+        == 0
+    )
     assert run("visit", "2026-05-01", "--mode", "remote", "-w", qim_ws).exit_code == 0
     for ind in visit:
-        assert run("mark", ind, "met", "--by", "assessor", "--note", "Seen at the visit",
-                   "-w", qim_ws).exit_code == 0
+        assert (
+            run(
+                "mark", ind, "met", "--by", "assessor", "--note", "Seen at the visit", "-w", qim_ws
+            ).exit_code
+            == 0
+        )
 
     done = status(qim_ws)
     assert done["reached_level"] == "award"
@@ -130,7 +162,9 @@ def test_qim_journey_to_award_with_excellence_missing(qim_ws: Path) -> None:
     assert len(done["unmet"]) == 23
     assert {u["level"] for u in done["unmet"]} == {"excellence"}
     assert {i["role"]: i["recorded"] for i in done["interviews"]} == {
-        "mentor": 2, "mentee": 2, "staff": 1
+        "mentor": 2,
+        "mentee": 2,
+        "staff": 1,
     }
     assert all(c["recorded"] == 1 for c in done["case_studies"])
 
@@ -181,15 +215,42 @@ def test_nqms_journey_dedicated_then_expert(nqms_ws: Path) -> None:
 
     for event, day in [("submission", "2026-03-20"), ("review", "2026-04-24")]:
         assert run("event", event, day, "-w", nqms_ws).exit_code == 0
-    for goal, target in [("Recruit more mentors", "2027-01-15"),
-                         ("Train mentors on closure", "2027-04-01"),
-                         ("Measure outcomes", "2027-10-01")]:
-        added = run("plan", "add", goal, "--area", "operations", "--owner", "Program manager",
-                    "--target", target, "--action", "Do it", "-w", nqms_ws)
+    for goal, target in [
+        ("Recruit more mentors", "2027-01-15"),
+        ("Train mentors on closure", "2027-04-01"),
+        ("Measure outcomes", "2027-10-01"),
+    ]:
+        added = run(
+            "plan",
+            "add",
+            goal,
+            "--area",
+            "operations",
+            "--owner",
+            "Program manager",
+            "--target",
+            target,
+            "--action",
+            "Do it",
+            "-w",
+            nqms_ws,
+        )
         assert added.exit_code == 0, added.stderr
     assert run("plan", "agree", "2026-04-24", "-w", nqms_ws).exit_code == 0
-    assert run("sign", "--name", "Jordan Lee", "--role", "Executive Director",
-               "--date", "2026-05-01", "-w", nqms_ws).exit_code == 0
+    assert (
+        run(
+            "sign",
+            "--name",
+            "Jordan Lee",
+            "--role",
+            "Executive Director",
+            "--date",
+            "2026-05-01",
+            "-w",
+            nqms_ws,
+        ).exit_code
+        == 0
+    )
 
     after = status(nqms_ws)
     assert after["reached_level"] == "dedicated"
@@ -289,8 +350,9 @@ def test_evidence_recorded_afresh_not_twice(qim_ws: Path) -> None:
 def test_evidence_list_and_remove(qim_ws: Path) -> None:
     ind = qim_ids("award", "online")[0]
     write_tree(qim_ws, {"evidence/a.pdf": "a", "evidence/b.pdf": "b"})
-    assert run("evidence", "add", ind, "evidence/a.pdf", "evidence/b.pdf",
-               cwd=qim_ws).exit_code == 0
+    assert (
+        run("evidence", "add", ind, "evidence/a.pdf", "evidence/b.pdf", cwd=qim_ws).exit_code == 0
+    )
     listed = json.loads(run("evidence", "list", "--json", "-w", qim_ws).stdout)["evidence"]
     assert [e["file"] for e in listed] == ["evidence/a.pdf", "evidence/b.pdf"]
     assert listed[0]["size"] == 1 and listed[0]["state"] == "ok"
@@ -318,12 +380,20 @@ def hand_edit(ws: Path, old: str, new: str) -> None:
         ("indicators:\n  {online}:\n    self: {status: met}\n", "no evidence is recorded"),
         ("indicators:\n  {online}:\n    self: {status: done}\n", "status 'done' is not allowed"),
         ("indicators:\n  {online}:\n    assessor: {status: met, rating: 4}\n", "no rating scale"),
-        ("indicators:\n  {online}:\n    evidence:\n      - {file: evidence/gone.pdf, sha256: x, "
-         "size: 1, recorded: 2026-04-01}\n", "evidence file is missing"),
-        ("indicators:\n  {online}:\n    evidence:\n      - {file: ../x.pdf, sha256: x, "
-         "size: 1, recorded: 2026-04-01}\n", "outside the workspace"),
-        ("indicators: {}\ninterviews:\n  - {role: funder, pseudonym: F}\n",
-         "unknown interview role 'funder'"),
+        (
+            "indicators:\n  {online}:\n    evidence:\n      - {file: evidence/gone.pdf, sha256: x, "
+            "size: 1, recorded: 2026-04-01}\n",
+            "evidence file is missing",
+        ),
+        (
+            "indicators:\n  {online}:\n    evidence:\n      - {file: ../x.pdf, sha256: x, "
+            "size: 1, recorded: 2026-04-01}\n",
+            "outside the workspace",
+        ),
+        (
+            "indicators: {}\ninterviews:\n  - {role: funder, pseudonym: F}\n",
+            "unknown interview role 'funder'",
+        ),
         ("indicators: {}\ncase_studies:\n  - {kind: board_journey}\n", "unknown case study kind"),
         ("indicators: {}\neligibility2: {}\n", None),
     ],
@@ -345,8 +415,10 @@ def test_check_errors_are_exit_1(qim_ws: Path, yaml: str, words: str | None) -> 
 
 
 def test_check_warns_on_long_interviews_and_passed_deadlines(qim_ws: Path) -> None:
-    assert run("interview", "add", "mentee", "Mentee A", "--minutes", "45",
-               "-w", qim_ws).exit_code == 0
+    assert (
+        run("interview", "add", "mentee", "Mentee A", "--minutes", "45", "-w", qim_ws).exit_code
+        == 0
+    )
     code, report = check(qim_ws)
     assert code == 0 and report["ok"] is True
     messages = [w["message"] for w in report["warnings"]]
@@ -360,8 +432,9 @@ def test_check_warns_on_long_interviews_and_passed_deadlines(qim_ws: Path) -> No
 def test_nqms_plan_rules_in_check(nqms_ws: Path) -> None:
     assert run("event", "review", "2026-04-24", "-w", nqms_ws).exit_code == 0
     for n in range(5):
-        assert run("plan", "add", f"Goal {n}", "--target", "2027-01-01",
-                   "-w", nqms_ws).exit_code == 0
+        assert (
+            run("plan", "add", f"Goal {n}", "--target", "2027-01-01", "-w", nqms_ws).exit_code == 0
+        )
     sixth = run("plan", "add", "One too many", "-w", nqms_ws)
     assert sixth.exit_code == 2 and "at most" not in sixth.stdout
     hand_edit(nqms_ws, "  - goal: Goal 4\n", "  - goal: Goal 4\n  - goal: Goal 5\n")
@@ -435,10 +508,13 @@ def test_wrong_value_is_located(qim_ws: Path) -> None:
 def test_comments_and_order_survive_rewrites(qim_ws: Path) -> None:
     ind = qim_ids("award", "online")[0]
     hand_edit(qim_ws, "service:\n", "# Our notes: keep this comment!\nservice:\n")
-    hand_edit(qim_ws, "indicators: {}\n",
-              f"indicators:\n  # hand-written judgement\n  {ind}:\n    self:\n"
-              "      status: partly-met   # until the policy is signed\n"
-              "      note: 'Quoted: kept as written'\n")
+    hand_edit(
+        qim_ws,
+        "indicators: {}\n",
+        f"indicators:\n  # hand-written judgement\n  {ind}:\n    self:\n"
+        "      status: partly-met   # until the policy is signed\n"
+        "      note: 'Quoted: kept as written'\n",
+    )
     write_tree(qim_ws, {"evidence/p.pdf": "p"})
     assert run("evidence", "add", ind, "evidence/p.pdf", cwd=qim_ws).exit_code == 0
     assert run("event", "first_area_uploaded", "2026-04-02", "-w", qim_ws).exit_code == 0
@@ -458,7 +534,10 @@ def test_concurrent_writers_lose_nothing(qim_ws: Path) -> None:
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "mentorqa", "evidence", "add", ind, f"evidence/c{number}.pdf"],
-            cwd=qim_ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=qim_ws,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         for number, ind in enumerate(online)
     ]

@@ -92,9 +92,7 @@ def quote(framework: Framework, turnover: float | None, sector: str | None = Non
         sectors = list(membership.sectors)
         chosen = sector or sectors[0]
         if chosen not in membership.sectors:
-            raise UsageError(
-                f"unknown sector '{chosen}'; use one of: {', '.join(sectors)}"
-            )
+            raise UsageError(f"unknown sector '{chosen}'; use one of: {', '.join(sectors)}")
         yearly_band = next(b for b in membership.bands if _in_band(b, turnover))
         yearly = yearly_band.amounts[chosen]
         for year in range(1, membership.years + 1):

@@ -37,25 +37,28 @@ def _root(
     """Track evidence, progress, costs and deadlines for mentoring quality awards."""
 
 
-app.add_typer(frameworks_app, name="frameworks")
-app.command()(records.init)
-app.add_typer(records.evidence_app, name="evidence")
-app.command()(records.mark)
-app.command()(progress.status)
-app.command()(progress.check)
-app.command()(records.event)
-app.add_typer(records.interview_app, name="interview")
-app.command("case-study")(records.case_study)
-app.command()(records.visit)
-app.command()(records.note)
-app.command()(records.service)
-app.command()(money.cost)
-app.command()(money.eligibility)
-app.command()(money.timeline)
-app.add_typer(plan.app, name="plan")
-app.command()(plan.sign)
-app.command()(report)
-app.command()(records.schema)
+# Commands grouped as a service meets them: start, record, see where you stand, plan and report.
+START, RECORD = "Get started", "Record progress"
+SEE, WRITE = "See where you stand", "Plan and report"
+app.add_typer(frameworks_app, name="frameworks", rich_help_panel=START)
+app.command(rich_help_panel=START)(records.init)
+app.command(rich_help_panel=START)(money.eligibility)
+app.command(rich_help_panel=START)(money.cost)
+app.command(rich_help_panel=START)(records.service)
+app.add_typer(records.evidence_app, name="evidence", rich_help_panel=RECORD)
+app.command(rich_help_panel=RECORD)(records.mark)
+app.command(rich_help_panel=RECORD)(records.event)
+app.add_typer(records.interview_app, name="interview", rich_help_panel=RECORD)
+app.command("case-study", rich_help_panel=RECORD)(records.case_study)
+app.command(rich_help_panel=RECORD)(records.visit)
+app.command(rich_help_panel=RECORD)(records.note)
+app.command(rich_help_panel=SEE)(progress.status)
+app.command(rich_help_panel=SEE)(progress.check)
+app.command(rich_help_panel=SEE)(money.timeline)
+app.add_typer(plan.app, name="plan", rich_help_panel=WRITE)
+app.command(rich_help_panel=WRITE)(plan.sign)
+app.command(rich_help_panel=WRITE)(report)
+app.command(rich_help_panel=WRITE)(records.schema)
 
 
 def main() -> None:

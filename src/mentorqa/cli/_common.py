@@ -56,6 +56,7 @@ WorkspaceOption = Annotated[
     typer.Option(
         "--workspace",
         "-w",
+        metavar="DIR",
         help="The workspace folder. Default: the current folder or the nearest parent holding "
         "mentorqa.yaml.",
         show_default=False,

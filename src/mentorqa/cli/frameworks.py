@@ -28,8 +28,10 @@ def _workspace_root(workspace: Path | None) -> Path | None:
 
 @app.command("list")
 def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
-    """List every framework available: bundled, in the workspace's frameworks/ folder, and in
-    folders named in MENTORQA_FRAMEWORK_PATH."""
+    """List every framework available.
+
+    Bundled ones, those in the workspace's frameworks/ folder, and those in folders named in
+    MENTORQA_FRAMEWORK_PATH."""
     found, problems = discover(_workspace_root(workspace))
     for problem in problems:
         err.print(f"warning: skipped a broken framework file: {problem}", soft_wrap=True)

@@ -49,14 +49,18 @@ def quote_json(q: Quote) -> dict[str, Any]:
 
 def cost(
     framework: Annotated[
-        str | None, typer.Option("--framework", "-f", help="Framework id, without a workspace.")
+        str | None,
+        typer.Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
     ] = None,
     turnover: Annotated[
         str | None,
-        typer.Option(help="Annual organisation turnover, e.g. 120000 or £120,000."),
+        typer.Option(
+            metavar="AMOUNT", help="Annual organisation turnover, e.g. 120000 or £120,000."
+        ),
     ] = None,
     sector: Annotated[
-        str | None, typer.Option(help="Sector for membership fees, e.g. not_for_profit.")
+        str | None,
+        typer.Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
     ] = None,
     years: Annotated[
         bool, typer.Option("--years", help="Also show each year of the award period.")
@@ -64,8 +68,9 @@ def cost(
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """What the award costs: fee band, registration, assessment and total, with the notes the
-    framework carries.
+    """Show what the award costs: fee band, registration, assessment and total.
+
+    With the notes the framework carries (refunds, membership, several services).
 
     Uses the workspace's framework and turnover, or --framework and --turnover without one.
     """
@@ -91,8 +96,10 @@ def _print_quote(fw: Framework, q: Quote, years: bool) -> None:
         out.print(f"[bold]{fw.name}[/] costs nothing.")
     else:
         assert q.band is not None and q.turnover is not None
-        out.print(f"[bold]{fw.name}[/] for a turnover of {fw.money(q.turnover)}: "
-                  f"[bold]{q.band.name}[/] band")
+        out.print(
+            f"[bold]{fw.name}[/] for a turnover of {fw.money(q.turnover)}: "
+            f"[bold]{q.band.name}[/] band"
+        )
         table = Table(show_header=False, box=None, padding=(0, 2))
         table.add_row("Registration", fw.money(q.registration))
         table.add_row("Assessment", fw.money(q.assessment))
@@ -118,7 +125,12 @@ def _print_quote(fw: Framework, q: Quote, years: bool) -> None:
 def eligibility(
     answer: Annotated[
         list[str] | None,
-        typer.Option("--answer", "-a", help="Record an answer, ID=yes or ID=no (repeatable)."),
+        typer.Option(
+            "--answer",
+            "-a",
+            metavar="ID=yes|no",
+            help="Record an answer, ID=yes or ID=no (repeatable).",
+        ),
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
@@ -133,17 +145,21 @@ def eligibility(
         records.answer(ctx.workspace, parsed)
     result = ctx.assess(files=False).eligibility
     if json:
-        print_json({
-            "eligible": result.eligible,
-            "criteria": [
-                {"id": c.id, "text": c.text, "answer": c.answer, "met": c.met}
-                for c in result.criteria
-            ],
-        })
+        print_json(
+            {
+                "eligible": result.eligible,
+                "criteria": [
+                    {"id": c.id, "text": c.text, "answer": c.answer, "met": c.met}
+                    for c in result.criteria
+                ],
+            }
+        )
     else:
         fw = ctx.framework
-        out.print(f"[bold]Eligibility for {fw.name}[/]"
-                  + (f" (available in {fw.eligibility.regions})" if fw.eligibility.regions else ""))
+        out.print(
+            f"[bold]Eligibility for {fw.name}[/]"
+            + (f" (available in {fw.eligibility.regions})" if fw.eligibility.regions else "")
+        )
         for c in result.criteria:
             mark = {True: "[green]yes[/]", False: "[red]no[/] ", None: "[yellow]?[/]  "}[c.answer]
             out.print(f"  {mark}  {escape(c.text)} [dim]({c.id})[/]")
@@ -152,8 +168,10 @@ def eligibility(
         else:
             if result.unanswered:
                 ids = " ".join(f"--answer {c.id}=yes" for c in result.unanswered[:2])
-                out.print(f"\n{len(result.unanswered)} unanswered: record answers like "
-                          f"'mentorqa eligibility {ids}'.")
+                out.print(
+                    f"\n{len(result.unanswered)} unanswered: record answers like "
+                    f"'mentorqa eligibility {ids}'."
+                )
             if any(c.answer is False for c in result.criteria) and result.if_not_eligible:
                 out.print(f"\n{escape(result.if_not_eligible)}")
     if not result.eligible:
@@ -176,13 +194,15 @@ def milestone_json(m: MilestoneResult) -> dict[str, Any]:
 
 def timeline(
     ics: Annotated[
-        Path | None, typer.Option(help="Also write the dated milestones as an .ics calendar.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write the dated milestones as an .ics calendar."),
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Every milestone with its due date from the dates recorded so far: done, overdue,
-    upcoming, or waiting for an earlier event.
+    """Show every deadline, computed from the dates recorded so far.
+
+    Each milestone is done, overdue, upcoming, or waiting for an earlier event.
 
     Record events with 'mentorqa event EVENT DATE'. Exit 0 whatever the state.
     """
@@ -193,15 +213,18 @@ def timeline(
 
         records.write_file(ics, render_ics(result))
     if json:
-        print_json({
-            "today": result.today,
-            "events": dict(ctx.workspace.manifest.dates),
-            "milestones": [milestone_json(m) for m in result.milestones],
-        })
+        print_json(
+            {
+                "today": result.today,
+                "events": dict(ctx.workspace.manifest.dates),
+                "milestones": [milestone_json(m) for m in result.milestones],
+            }
+        )
         return
     fw = ctx.framework
-    table = Table(title=f"{fw.name}: timeline as of {result.today.isoformat()}",
-                  title_justify="left")
+    table = Table(
+        title=f"{fw.name}: timeline as of {result.today.isoformat()}", title_justify="left"
+    )
     for column in ("due", "milestone", "state", "counts from"):
         table.add_column(column, overflow="fold")
     colours = {"done": "green", "overdue": "red", "upcoming": "yellow", "waiting": "dim"}
@@ -226,6 +249,7 @@ def timeline(
     dates = ctx.workspace.manifest.dates
     missing = [e for e in fw.events if e.id not in dates]
     if missing:
-        out.print("Record events with 'mentorqa event EVENT DATE'; not yet recorded: "
-                  + ", ".join(e.id for e in missing))
-
+        out.print(
+            "Record events with 'mentorqa event EVENT DATE'; not yet recorded: "
+            + ", ".join(e.id for e in missing)
+        )

@@ -20,10 +20,12 @@ app = typer.Typer(
 )
 
 Goal = Annotated[str, typer.Argument(help="What the priority sets out to achieve.")]
-Area = Annotated[str, typer.Option(help="Program area, e.g. management, operations, evaluation.")]
+Area = Annotated[
+    str, typer.Option(metavar="AREA", help="Program area, e.g. management, operations, evaluation.")
+]
 Actions = Annotated[list[str] | None, typer.Option("--action", help="An action (repeatable).")]
 Owner = Annotated[str, typer.Option(help="Who is responsible (a role is enough).")]
-Target = Annotated[str | None, typer.Option(help="Target date, e.g. 2027-09-30.")]
+Target = Annotated[str | None, typer.Option(metavar="DATE", help="Target date, e.g. 2027-09-30.")]
 Number = Annotated[int, typer.Argument(help="The priority's number, as 'plan show' lists it.")]
 
 
@@ -151,7 +153,9 @@ def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
 def sign(
     name: Annotated[str, typer.Option(help="Name of the key leader who signs.")],
     role: Annotated[str, typer.Option(help="Their role, e.g. Executive Director.")],
-    when: Annotated[str | None, typer.Option("--date", help="Default: today.")] = None,
+    when: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Default: today.")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record that a key leader signed the statement (NQMS: Statement of Accuracy)."""

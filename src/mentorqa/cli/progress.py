@@ -16,7 +16,11 @@ from ._context import load
 
 LevelOption = Annotated[
     str | None,
-    typer.Option("--level", help="A level id (e.g. award, excellence); exit 1 unless reached."),
+    typer.Option(
+        "--level",
+        metavar="LEVEL",
+        help="A level id (e.g. award, excellence); exit 1 unless reached.",
+    ),
 ]
 
 
@@ -125,8 +129,9 @@ def status(
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Show progress per practice area and level, exactly what is missing for the next level,
-    interviews, case studies and the next deadlines.
+    """Show progress and exactly what is still missing for the next level.
+
+    Per practice area and level, with interviews, case studies and the next deadlines.
 
     Exit 0 whatever the progress; with --level, exit 1 while that level is not reached.
     """
@@ -217,7 +222,8 @@ def check(
     level: LevelOption = None,
     json: JsonOption = False,
     junit: Annotated[
-        Path | None, typer.Option(help="Also write a JUnit XML report, one test per indicator.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Also write a JUnit XML report, one test per indicator."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
     workspace: WorkspaceOption = None,

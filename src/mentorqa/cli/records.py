@@ -35,23 +35,30 @@ def init(
         Path, typer.Argument(help="Folder for the new workspace (created if needed).")
     ] = Path("."),
     framework: Annotated[
-        str | None, typer.Option("--framework", "-f", help="Framework id: qim or nqms.")
+        str | None,
+        typer.Option("--framework", "-f", metavar="ID", help="Framework id: qim or nqms."),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", help="The service's name.")] = None,
     turnover: Annotated[
         str | None,
-        typer.Option(help="Annual turnover of the whole organisation, e.g. 120000 or £120,000."),
+        typer.Option(
+            metavar="AMOUNT",
+            help="Annual turnover of the whole organisation, e.g. 120000 or £120,000.",
+        ),
     ] = None,
     start: Annotated[
         str | None,
         typer.Option(
+            metavar="DATE",
             help="Date the process started (QiM: registration; NQMS: access to the "
-            "self-assessment), e.g. 2026-03-01. Default: today."
+            "self-assessment), e.g. 2026-03-01. Default: today.",
         ),
     ] = None,
 ) -> None:
-    """Create a workspace: mentorqa.yaml, an evidence/ folder, and a private/ folder kept out
-    of git for notes that name people.
+    """Create a workspace for one service.
+
+    Writes mentorqa.yaml, an evidence/ folder, and a private/ folder kept out of git for
+    notes that name people.
 
     Asks for a missing framework or name only when run at a terminal.
     """
@@ -178,12 +185,14 @@ def mark(
     ] = By.self,
     note: Annotated[str, typer.Option(help="A comment, e.g. the assessor's reasons.")] = "",
     rating: Annotated[
-        int | None, typer.Option(help="Quality rating on the framework's scale (NQMS: 1-5).")
+        int | None,
+        typer.Option(metavar="N", help="Quality rating on the framework's scale (NQMS: 1-5)."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a judgement on an indicator. The assessor's judgement, where present, is the one
-    that counts for levels."""
+    """Record a judgement on an indicator: met, partly-met, not-met or not-applicable.
+
+    The assessor's judgement, where present, is the one that counts for levels."""
     if status not in records.STATUSES:
         raise UsageError(f"status '{status}' must be one of: {', '.join(records.STATUSES)}")
     ctx = load(workspace)
@@ -218,10 +227,17 @@ interview_app = typer.Typer(
 def interview_add(
     role: Annotated[str, typer.Argument(help="Role, e.g. mentor, mentee, staff.")],
     pseudonym: Annotated[str, typer.Argument(help="A pseudonym such as 'Mentee A'.")],
-    when: Annotated[str | None, typer.Option("--date", help="Date of the interview.")] = None,
-    minutes: Annotated[int | None, typer.Option(min=1, help="How long it lasted.")] = None,
+    when: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Date of the interview.")
+    ] = None,
+    minutes: Annotated[
+        int | None, typer.Option(min=1, metavar="MINUTES", help="How long it lasted.")
+    ] = None,
     informs: Annotated[
-        list[str] | None, typer.Option("--informs", help="An indicator it informs (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
+        ),
     ] = None,
     note: Annotated[str, typer.Option(help="A short note (no names).")] = "",
     workspace: WorkspaceOption = None,
@@ -251,7 +267,10 @@ def case_study(
     file: Annotated[Path | None, typer.Argument(help="The case study file, if any.")] = None,
     title: Annotated[str, typer.Option(help="A title (no real names).")] = "",
     informs: Annotated[
-        list[str] | None, typer.Option("--informs", help="An indicator it informs (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
+        ),
     ] = None,
     note: Annotated[str, typer.Option(help="A short note.")] = "",
     workspace: WorkspaceOption = None,
@@ -264,7 +283,7 @@ def case_study(
 
 def visit(
     when: Annotated[str | None, typer.Argument(metavar="DATE", help="Date of the visit.")] = None,
-    mode: Annotated[str, typer.Option(help="on_site or remote.")] = "on_site",
+    mode: Annotated[str, typer.Option(metavar="MODE", help="on_site or remote.")] = "on_site",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the assessment visit: its date and whether it was on site or remote."""
@@ -285,8 +304,9 @@ def note(
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record the assessor's strengths and suggestions for a practice area (the 'health
-    check' in the assessor's report)."""
+    """Record the assessor's strengths and suggestions for a practice area.
+
+    They appear in the assessor's report as the service's 'health check'."""
     if not strength and not suggestion:
         raise UsageError("give at least one --strength or --suggestion")
     ctx = load(workspace)
@@ -295,9 +315,12 @@ def note(
 
 
 def service(
-    turnover: Annotated[str | None, typer.Option(help="Annual organisation turnover.")] = None,
+    turnover: Annotated[
+        str | None, typer.Option(metavar="AMOUNT", help="Annual organisation turnover.")
+    ] = None,
     sector: Annotated[
-        str | None, typer.Option(help="Sector for membership fees, e.g. not_for_profit.")
+        str | None,
+        typer.Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
     ] = None,
     name: Annotated[str | None, typer.Option(help="The service's name.")] = None,
     workspace: WorkspaceOption = None,

@@ -55,9 +55,7 @@ def _indicator(r: IndicatorResult, fw_labels: dict[str, str], consent: bool) -> 
         "label": fw_labels.get(r.status, r.status) if r.status else "Not yet judged",
         "self": judgement(r.own),
         "assessor": judgement(r.assessor),
-        "evidence": [
-            {"file": e.file, "note": e.note, "recorded": e.recorded} for e in r.evidence
-        ],
+        "evidence": [{"file": e.file, "note": e.note, "recorded": e.recorded} for e in r.evidence],
         "interviews": [
             {"role": i.role, "who": _person(i, consent), "date": i.date} for i in r.interviews
         ],
@@ -69,8 +67,14 @@ def _indicator(r: IndicatorResult, fw_labels: dict[str, str], consent: bool) -> 
 
 def _milestone(m: MilestoneResult) -> dict[str, Any]:
     return {
-        "id": m.id, "title": m.title, "due": m.due, "earliest": m.earliest, "state": m.state,
-        "days_left": m.days_left, "done_on": m.done_on, "after": m.after_name,
+        "id": m.id,
+        "title": m.title,
+        "due": m.due,
+        "earliest": m.earliest,
+        "state": m.state,
+        "days_left": m.days_left,
+        "done_on": m.done_on,
+        "after": m.after_name,
         "marker": m.is_marker,
     }
 
@@ -120,22 +124,24 @@ def build_context(result: Assessment) -> dict[str, Any]:
                 per_level.append({"id": level.id, "name": level.name, "met": met, "total": total})
         items = [indicators[r.id] for r in area.indicators]
         answered = [i for i in items if i["answered"]]
-        areas.append({
-            "id": area.area.id,
-            "name": area.area.name,
-            "description": area.area.description,
-            "section": area.area.section,
-            "section_name": sections.get(area.area.section or "", ""),
-            "method": area.area.method,
-            "levels": per_level,
-            "indicators": items,
-            "in_practice": sum(1 for i in items if i["met"]),
-            "answered": len(answered),
-            "total": len(items),
-            "average_rating": area.average_rating,
-            "strengths": list(area.strengths),
-            "suggestions": list(area.suggestions),
-        })
+        areas.append(
+            {
+                "id": area.area.id,
+                "name": area.area.name,
+                "description": area.area.description,
+                "section": area.area.section,
+                "section_name": sections.get(area.area.section or "", ""),
+                "method": area.area.method,
+                "levels": per_level,
+                "indicators": items,
+                "in_practice": sum(1 for i in items if i["met"]),
+                "answered": len(answered),
+                "total": len(items),
+                "average_rating": area.average_rating,
+                "strengths": list(area.strengths),
+                "suggestions": list(area.suggestions),
+            }
+        )
     cost = None
     if fw.fees.bands and manifest.service.turnover is not None:
         q = quote(fw, manifest.service.turnover, manifest.service.sector)
@@ -154,8 +160,12 @@ def build_context(result: Assessment) -> dict[str, Any]:
     return {
         "today": result.today,
         "framework": {
-            "id": fw.id, "name": fw.name, "owner": fw.owner, "version": fw.version,
-            "summary": fw.summary, "confidentiality": fw.confidentiality,
+            "id": fw.id,
+            "name": fw.name,
+            "owner": fw.owner,
+            "version": fw.version,
+            "summary": fw.summary,
+            "confidentiality": fw.confidentiality,
             "benefits": list(fw.benefits),
             "rating": fw.judgement.rating.model_dump() if fw.judgement.rating else None,
         },
@@ -163,9 +173,16 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "dates": {e.id: manifest.dates.get(e.id) for e in fw.events},
         "event_names": dict(fw.event_names),
         "levels": [
-            {"id": lv.id, "name": lv.name, "counted": lv.counted, "total": lv.total,
-             "needed": lv.needed, "achieved": lv.achieved, "counts": lv.counts,
-             "missing_steps": [fw.event_names.get(s, s) for s in lv.missing_steps]}
+            {
+                "id": lv.id,
+                "name": lv.name,
+                "counted": lv.counted,
+                "total": lv.total,
+                "needed": lv.needed,
+                "achieved": lv.achieved,
+                "counts": lv.counts,
+                "missing_steps": [fw.event_names.get(s, s) for s in lv.missing_steps],
+            }
             for lv in result.levels
         ],
         "reached": result.reached.name if result.reached else None,
@@ -175,26 +192,34 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "unanswered": [i for i in indicators.values() if not i["answered"]],
         "areas": areas,
         "sections": [
-            {"id": s.id, "name": s.name,
-             "areas": [a for a in areas if a["section"] == s.id]}
+            {"id": s.id, "name": s.name, "areas": [a for a in areas if a["section"] == s.id]}
             for s in fw.sections
         ],
         "interviews": [
-            {"role": i.role, "who": _person(i, consent), "date": i.date, "minutes": i.minutes,
-             "indicators": list(i.indicators)}
+            {
+                "role": i.role,
+                "who": _person(i, consent),
+                "date": i.date,
+                "minutes": i.minutes,
+                "indicators": list(i.indicators),
+            }
             for i in manifest.interviews
         ],
         "interview_progress": [
-            {"name": p.name, "required": p.required, "recorded": p.recorded,
-             "max_minutes": p.max_minutes, "complete": p.complete}
+            {
+                "name": p.name,
+                "required": p.required,
+                "recorded": p.recorded,
+                "max_minutes": p.max_minutes,
+                "complete": p.complete,
+            }
             for p in result.interviews
         ],
         "case_studies": [
             {"kind": c.kind, "title": c.title, "file": c.file} for c in manifest.case_studies
         ],
         "case_study_progress": [
-            {"name": p.name, "required": p.required, "recorded": p.recorded,
-             "complete": p.complete}
+            {"name": p.name, "required": p.required, "recorded": p.recorded, "complete": p.complete}
             for p in result.case_studies
         ],
         "visit": {
@@ -206,7 +231,9 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "next_deadlines": [_milestone(m) for m in result.next_deadlines],
         "gantt": gantt(result),
         "cost": cost,
-        "plan": None if rules is None else {
+        "plan": None
+        if rules is None
+        else {
             "name": rules.name,
             "description": rules.description,
             "min": rules.min_priorities,
@@ -219,14 +246,22 @@ def build_context(result: Assessment) -> dict[str, Any]:
             "strengths": list(plan.strengths),
             "improvements": list(plan.improvements),
             "priorities": [
-                {"goal": p.goal, "area": p.area, "actions": list(p.actions), "owner": p.owner,
-                 "target": p.target}
+                {
+                    "goal": p.goal,
+                    "area": p.area,
+                    "actions": list(p.actions),
+                    "owner": p.owner,
+                    "target": p.target,
+                }
                 for p in plan.priorities
             ],
-            "follow_up": [_milestone(m) for m in result.milestones
-                          if m.after == rules.agreed_event],
+            "follow_up": [
+                _milestone(m) for m in result.milestones if m.after == rules.agreed_event
+            ],
         },
-        "statement": None if statement is None else {
+        "statement": None
+        if statement is None
+        else {
             "title": statement.title,
             "signer": statement.signer,
             "confirms": list(statement.confirms),
@@ -288,10 +323,14 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
             f"{' or '.join(str(f) for f in folders)}"
         ) from None
     except TemplateSyntaxError as exc:
-        raise MentorqaError(Problem(
-            f"template syntax error: {exc.message}; fix the template", Path(exc.filename or
-            report.template), exc.lineno, None,
-        )) from None
+        raise MentorqaError(
+            Problem(
+                f"template syntax error: {exc.message}; fix the template",
+                Path(exc.filename or report.template),
+                exc.lineno,
+                None,
+            )
+        ) from None
     except SecurityError as exc:
         raise MentorqaError(
             f"template '{report.template}' tried something the sandbox forbids ({exc}); "
@@ -325,8 +364,8 @@ def to_html(markdown: str, title: str) -> str:
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}"
         "</body>\n</html>\n"
     )
