@@ -328,7 +328,7 @@ def test_evidence_paths_must_stay_inside(qim_ws: Path, tmp_path: Path) -> None:
     assert manifest(qim_ws) == before
     inside = qim_ws / "evidence" / "policy.pdf"
     inside.write_text("policy")
-    assert run("evidence", "add", ind, str(inside)).exit_code == 0  # absolute but inside
+    assert run("evidence", "add", ind, str(inside), cwd=qim_ws).exit_code == 0  # absolute, inside
     assert "file: evidence/policy.pdf" in manifest(qim_ws)
 
 
@@ -436,8 +436,9 @@ def test_nqms_plan_rules_in_check(nqms_ws: Path) -> None:
             run("plan", "add", f"Goal {n}", "--target", "2027-01-01", "-w", nqms_ws).exit_code == 0
         )
     sixth = run("plan", "add", "One too many", "-w", nqms_ws)
-    assert sixth.exit_code == 2 and "at most" not in sixth.stdout
-    hand_edit(nqms_ws, "  - goal: Goal 4\n", "  - goal: Goal 4\n  - goal: Goal 5\n")
+    assert sixth.exit_code == 2 and "already has 5 priorities" in sixth.stderr
+    # A hand edit can still break the rule; check reports it.
+    hand_edit(nqms_ws, "    - goal: Goal 4\n", "    - goal: Goal 5\n    - goal: Goal 4\n")
     code, report = check(nqms_ws)
     assert code == 1 and any("6 priorities" in e["message"] for e in report["errors"])
 

@@ -10,17 +10,20 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from ..errors import MentorqaError
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Messages are not wrapped (soft_wrap), so a long line stays one line when piped or logged;
+# tables still fit the terminal.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def report_error(exc: MentorqaError) -> None:
     for problem in exc.problems:
-        err.print(f"[bold red]error:[/] {problem}", markup=True, soft_wrap=True, highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(problem))}")
 
 
 class Group(TyperGroup):
