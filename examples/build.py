@@ -140,9 +140,10 @@ def nqms() -> None:
         ws,
     )
     items = indicators("nqms")
+    title = {i["title"]: i["id"] for i in items}
     gaps = {
-        items[-3]["id"]: "No participant survey yet",
-        items[-6]["id"]: "Closure interviews only for planned endings",
+        title["Participant satisfaction"]: "No participant survey yet",
+        title["Exit interview with youth"]: "Exit interviews only for planned endings",
     }
     for n, item in enumerate(items):
         if item["id"] in gaps:
