@@ -11,6 +11,7 @@ stay fast with thousands of evidence files. Times are the median of --repeat run
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import statistics
@@ -36,14 +37,32 @@ def timed(args: list[str], cwd: Path, env: dict[str, str], repeat: int) -> float
 
 def build(ws: Path, files: int, env: dict[str, str]) -> None:
     """A QiM workspace whose online indicators carry ``files`` evidence files in all."""
-    subprocess.run([*MENTORQA, "init", str(ws), "--framework", "qim", "--name", "Bench",
-                    "--turnover", "120000", "--start", "2026-03-01"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            *MENTORQA,
+            "init",
+            str(ws),
+            "--framework",
+            "qim",
+            "--name",
+            "Bench",
+            "--turnover",
+            "120000",
+            "--start",
+            "2026-03-01",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from mentorqa.frameworks import get  # the library, to list indicator ids
 
-    online = [i for i, (area, ind) in get("qim").framework.indicator_index.items()
-              if (ind.method or area.method) == "online"]
+    online = [
+        i
+        for i, (area, ind) in get("qim").framework.indicator_index.items()
+        if (ind.method or area.method) == "online"
+    ]
     lines = ["indicators:"]
     per = max(1, files // len(online))
     made = 0
@@ -54,11 +73,10 @@ def build(ws: Path, files: int, env: dict[str, str]) -> None:
             path = ws / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(os.urandom(16_384))
-            import hashlib
-
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            lines.append(f"      - {{file: {rel}, sha256: {digest}, size: 16384, "
-                         "recorded: 2026-03-02}")
+            lines.append(
+                f"      - {{file: {rel}, sha256: {digest}, size: 16384, recorded: 2026-03-02}}"
+            )
             made += 1
     manifest = ws / "mentorqa.yaml"
     manifest.write_text(manifest.read_text().replace("indicators: {}\n", "\n".join(lines) + "\n"))
@@ -71,26 +89,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="mentorqa-bench-"))
-    env = {**os.environ, "XDG_CACHE_HOME": str(temp / "cache"), "MENTORQA_TODAY": "2026-05-15",
-           "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(temp / "cache"),
+        "MENTORQA_TODAY": "2026-05-15",
+        "NO_COLOR": "1",
+    }
     try:
         ws = temp / "ws"
         build(ws, options.files, env)
         r = options.repeat
-        baseline = timed([sys.executable, "-c", "import typer, rich, pydantic, ruamel.yaml"],
-                         ws, env, r)
+        baseline = timed(
+            [sys.executable, "-c", "import typer, rich, pydantic, ruamel.yaml"], ws, env, r
+        )
         bare = timed([sys.executable, "-c", "pass"], ws, env, r)
         figures: list[tuple[str, float]] = [("python -c pass", bare)]
         no_cache = {**env, "MENTORQA_NO_CACHE": "1"}
-        figures.append(("status, framework parsed afresh", timed(
-            [*MENTORQA, "status"], ws, no_cache, r)))
+        figures.append(
+            ("status, framework parsed afresh", timed([*MENTORQA, "status"], ws, no_cache, r))
+        )
         figures.append(("status, framework from cache", timed([*MENTORQA, "status"], ws, env, r)))
         shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
         figures.append(("check, checksums cold (1 run)", timed([*MENTORQA, "check"], ws, env, 1)))
         figures.append(("check, checksums cached", timed([*MENTORQA, "check"], ws, env, r)))
         figures.append(("check --json", timed([*MENTORQA, "check", "--json"], ws, env, r)))
-        figures.append(("report --kind progress", timed(
-            [*MENTORQA, "report", "--kind", "progress"], ws, env, r)))
+        figures.append(
+            (
+                "report --kind progress",
+                timed([*MENTORQA, "report", "--kind", "progress"], ws, env, r),
+            )
+        )
         print(f"baseline (import typer, rich, pydantic, ruamel.yaml): {baseline * 1000:7.0f} ms")
         for name, seconds in figures:
             print(f"{name:<40} {seconds * 1000:7.0f} ms   {seconds / baseline:5.2f}x baseline")

@@ -1,14 +1,21 @@
 """Reading YAML safely, and pointing at the line and column of a problem.
 
-Reads use ruamel.yaml's safe loader (no Python objects are ever built from tags). Only when a
-problem must be located, or a file rewritten, is the slower round-trip parser used: it keeps the
-line and column of every key and item, and the comments a user wrote.
+Reads use the fastest safe loader available: libyaml's C parser through PyYAML, with the
+YAML 1.2 core schema that ruamel.yaml uses (so ``no`` stays a string and ``010`` is ten), and
+duplicate keys refused. Without libyaml, or when the fast reader finds any problem, ruamel.yaml's
+pure-Python safe loader reads the text, so every message comes from one place. No Python object
+is ever built from a tag. Only when a problem must be located, or a file rewritten, is the slower
+round-trip parser used: it keeps the line and column of every key and item, and the comments a
+user wrote.
 """
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,11 +63,120 @@ def _syntax_problem(exc: YAMLError, path: Path) -> Problem:
 
 def load_safe(text: str, path: Path) -> Any:
     """Parse YAML into plain Python data, safely and quickly."""
+    fast = _fast_loader()
+    # Tags are where the two readers differ at the edges ('!' alone, unknown tags): a document
+    # that might hold one is read by the reference reader only. A manifest normally has none.
+    if fast is not None and not _TAG_LIKE.search(text):
+        try:
+            return fast(text)
+        except Exception:  # any doubt: ruamel.yaml reads it again and explains the problem
+            pass
+    return load_safe_pure(text, path)
+
+
+def load_safe_pure(text: str, path: Path) -> Any:
+    """Parse YAML with ruamel.yaml's pure-Python safe loader (the reference reader)."""
     yaml = YAML(typ="safe", pure=True)
     try:
         return yaml.load(text)
     except YAMLError as exc:
         raise MentorqaError(_syntax_problem(exc, path)) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a date like 2026-02-30
+        raise MentorqaError(_value_problem(exc, text, path)) from None
+
+
+def _value_problem(exc: Exception, text: str, path: Path) -> Problem:
+    """A value YAML could not convert (an impossible date): find its line with the slow parser."""
+    words = f"a value cannot be read ({exc}); check the dates and numbers"
+    try:
+        roundtrip_yaml().load(text)
+    except YAMLError as located:
+        return _syntax_problem(located, path)
+    except (ValueError, OverflowError):
+        pass
+    for number, line in enumerate(text.splitlines(), start=1):
+        for candidate in _DATE_LIKE.finditer(line):
+            try:
+                date.fromisoformat(candidate.group())
+            except ValueError:
+                return Problem(
+                    f"'{candidate.group()}' is not a real date; write it as YYYY-MM-DD",
+                    path,
+                    number,
+                    candidate.start() + 1,
+                )
+    return Problem(words, path)
+
+
+_DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+_TAG_LIKE = re.compile(r"(?:^|[\s\[{,])!")
+_FAST_TAGS = {"bool", "int", "float", "null", "timestamp", "merge"}
+
+
+@functools.cache
+def _fast_loader() -> Callable[[str], Any] | None:
+    """A YAML 1.2 core-schema safe loader on libyaml's C parser, or None without libyaml."""
+    try:
+        from yaml._yaml import CParser  # present only when PyYAML was built with libyaml
+    except ImportError:
+        return None
+    from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.nodes import MappingNode
+    from yaml.resolver import BaseResolver
+
+    try:  # ruamel.yaml's own YAML 1.2 rules, so both readers resolve scalars alike
+        from ruamel.yaml.resolver import implicit_resolvers
+    except ImportError:
+        return None
+
+    class Core12Resolver(BaseResolver):
+        """Plain scalars resolved as ruamel.yaml resolves them under YAML 1.2."""
+
+    for versions, tag, pattern, first in implicit_resolvers:
+        if (1, 2) in versions and tag.rsplit(":", 1)[-1] in _FAST_TAGS:
+            Core12Resolver.add_implicit_resolver(tag, pattern, first)
+
+    class Core12Constructor(SafeConstructor):
+        def construct_yaml_int(self, node: Any) -> int:
+            # As ruamel.yaml reads YAML 1.2 integers: '_' separators, 0b/0o/0x, 010 is ten.
+            value = str(self.construct_scalar(node)).replace("_", "")
+            sign = -1 if value.startswith("-") else 1
+            value = value.lstrip("+-")
+            for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
+                if value.startswith(prefix):
+                    return sign * int(value[2:], base)
+            return sign * int(value, 10)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            if isinstance(node, MappingNode):
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    if key in seen:
+                        raise ConstructorError(None, None, f"duplicate key {key!r}")
+                    seen.add(key)
+            return dict(super().construct_mapping(node, deep=deep))
+
+    Core12Constructor.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:int", Core12Constructor.construct_yaml_int
+    )
+
+    class Loader(CParser, Core12Constructor, Core12Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Core12Constructor.__init__(self)
+            Core12Resolver.__init__(self)
+
+    def load(text: str) -> Any:
+        loader = Loader(text)  # safe: the constructor builds no Python objects from tags
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+
+    return load
 
 
 def roundtrip_yaml() -> YAML:
@@ -78,6 +194,8 @@ def load_roundtrip(text: str, path: Path) -> Any:
         return roundtrip_yaml().load(text)
     except YAMLError as exc:
         raise MentorqaError(_syntax_problem(exc, path)) from None
+    except (ValueError, OverflowError) as exc:
+        raise MentorqaError(_value_problem(exc, text, path)) from None
 
 
 def dump_roundtrip(data: Any) -> str:
