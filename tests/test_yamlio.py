@@ -94,6 +94,7 @@ scalars = st.one_of(
 
 @given(st.dictionaries(st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True), scalars, max_size=6))
 @example({"a": "1:20", "b": "no"})
+@example({"a": "="})
 @settings(max_examples=300, deadline=None)
 def test_any_plain_mapping_reads_the_same(mapping: dict[str, str]) -> None:
     text = "".join(f"{key}: {value}\n" for key, value in mapping.items())

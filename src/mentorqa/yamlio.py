@@ -112,7 +112,7 @@ _DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 _TAG_LIKE = re.compile(r"(?:^|[\s\[{,])!")
-_FAST_TAGS = {"bool", "int", "float", "null", "timestamp", "merge"}
+_FAST_TAGS = {"bool", "int", "float", "null", "timestamp", "merge", "value"}
 
 
 @functools.cache
