@@ -236,7 +236,8 @@ def test_nqms_journey_dedicated_then_expert(nqms_ws: Path) -> None:
             nqms_ws,
         )
         assert added.exit_code == 0, added.stderr
-    assert run("plan", "agree", "2026-04-24", "-w", nqms_ws).exit_code == 0
+    agreed = run("plan", "agree", "2026-04-24", "-w", nqms_ws)
+    assert agreed.exit_code == 0 and "warning" not in agreed.stderr  # a complete plan
     assert (
         run(
             "sign",
@@ -451,8 +452,12 @@ def test_nqms_plan_rules_in_check(nqms_ws: Path) -> None:
         assert run("plan", "remove", str(n), "-w", nqms_ws).exit_code == 0
     assert run("plan", "edit", "1", "--target", "2027-01-01", "-w", nqms_ws).exit_code == 0
     assert check(nqms_ws)[0] == 0  # two priorities, not yet agreed: fine for now
-    assert any("more priorities" in lack for lack in status(nqms_ws)["plan"]["lacks"])
-    assert run("plan", "agree", "2026-04-24", "-w", nqms_ws).exit_code == 0
+    assert any(
+        "1 more priority (the plan needs 3-5)" in lack for lack in status(nqms_ws)["plan"]["lacks"]
+    )
+    agreed = run("plan", "agree", "2026-04-24", "-w", nqms_ws)
+    assert agreed.exit_code == 0  # the date is recorded as it happened, with a warning
+    assert "warning: 1 more priority" in agreed.stderr
     code, report = check(nqms_ws)
     assert code == 1 and any("at least 3" in e["message"] for e in report["errors"])
 

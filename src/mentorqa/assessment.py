@@ -538,8 +538,9 @@ def _plan(framework: Framework, manifest: Manifest) -> tuple[PlanProgress | None
             )
     lacks: list[str] = []
     if count < rules.min_priorities:
+        more = rules.min_priorities - count
         lacks.append(
-            f"{rules.min_priorities - count} more priorities (needs "
+            f"{more} more {'priority' if more == 1 else 'priorities'} (the plan needs "
             f"{rules.min_priorities}-{rules.max_priorities})"
         )
     for number, priority in enumerate(recorded.priorities, 1):
@@ -553,9 +554,12 @@ def _plan(framework: Framework, manifest: Manifest) -> tuple[PlanProgress | None
             if not value
         ]
         if missing:
-            lacks.append(f"priority {number} has no {', '.join(missing)}")
+            named = " or ".join(
+                [", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing
+            )
+            lacks.append(f"priority {number} has no {named}")
     if not agreed:
-        lacks.append(f"not yet agreed (record it with 'mentorqa event {rules.agreed_event} DATE')")
+        lacks.append("not yet agreed (record it with 'mentorqa plan agree DATE')")
     progress = PlanProgress(
         rules.name,
         count,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
@@ -128,7 +129,8 @@ def show(
         for ind in area.indicators:
             method = f" [dim]· {methods[ind.method]}[/]" if ind.method else ""
             branch.add(f"{ind.id}  {ind.title} [dim]· {level_names[ind.level]}[/]{method}")
-    out.print(tree)
+    # At a terminal the tree fits the window; piped to a file, no title is cut off.
+    (out if out.is_terminal else Console(highlight=False, width=1000)).print(tree)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from rich.markup import escape
 from .. import records
 from ..errors import UsageError
 from ..workspace import today
-from ._common import JsonOption, WorkspaceOption, out, print_json
+from ._common import JsonOption, WorkspaceOption, err, out, print_json
 from ._context import load
 
 app = typer.Typer(
@@ -113,6 +113,11 @@ def agree(
     day = records.parse_date(when) if when else today()
     records.record_event(ctx.workspace, ctx.framework, rules.agreed_event, day)
     out.print(f"{rules.name} agreed on {day.isoformat()}.")
+    # The date is recorded as it happened; what the plan still lacks is said at once, and
+    # 'mentorqa check' fails until it is put right.
+    lacks = load(workspace).assess(files=False).plan
+    for lack in lacks.lacks if lacks else ():
+        err.print(f"[yellow]warning:[/] {escape(lack)}")
 
 
 @app.command("show")
