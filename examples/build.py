@@ -92,7 +92,7 @@ def qim() -> None:
         partly["id"],
         "partly-met",
         "--note",
-        "Supervision log started in May; not yet a full quarter",
+        "Safeguarding refresher booked; two coordinators not yet trained",
         "-w",
         ws,
     )

@@ -285,6 +285,12 @@ def test_minimal_framework_is_valid(tmp_path: Path) -> None:
             "33:32",
             "gap",
         ),
+        (
+            "  - {count: 2, level: award}",
+            "  - {count: 2, level: award, area: nope}",
+            "39:30",
+            "unknown area 'nope'",
+        ),
         ("after: start,", "after: begin,", "37:29", "unknown event 'begin'"),
         ("currency: GBP", "currency: pounds", "6:1", "'currency'"),
         ("due: {months: 1}", "due: {}", "37:43", "at least one of"),

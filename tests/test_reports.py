@@ -25,6 +25,10 @@ def tables(markdown: str) -> int:
     return sum(1 for t in tokens if t.type == "table_open")
 
 
+def visit_item_id() -> str:
+    return qim_ids("mentee_journey")[0]
+
+
 def qim_ids(area: str) -> list[str]:
     fw = get("qim").framework
     return [i for i, (a, _) in fw.indicator_index.items() if a.id == area]
@@ -53,6 +57,7 @@ def visited_qim(qim_ws: Path) -> Path:
         ],
         ["case-study", "mentee_journey", "--title", "From referral to ending"],
         ["visit", "2026-05-10", "--mode", "remote"],
+        ["mark", visit_item, "partly-met", "--note", "We think our first contact is slow"],
         ["mark", visit_item, "met", "--by", "assessor", "--note", "Mentee described their plan"],
         [
             "note",
@@ -77,7 +82,10 @@ def test_qim_assessor_report(visited_qim: Path) -> None:
         assert f"## {area.name}" in text
     for indicator in fw.indicator_index:  # every indicator, with its judgement
         assert indicator in text
-    assert "Mentee described their plan" in text and "(assessor)" in text
+    assert "Mentee described their plan" in text
+    # The assessor's judgement and the service's own view side by side, on the indicator's row.
+    row = next(line for line in text.splitlines() if line.startswith(f"| {visit_item_id()} "))
+    assert "| Met | Partly met |" in row
     assert "evidence/aims.pdf" in text
     assert "Warm, well-paced matching." in text and "Record review dates" in text
     assert "remote" in text
@@ -172,6 +180,17 @@ def nqms_reviewed(ws: Path) -> Path:
         )
         assert result.exit_code == 0, result.stderr
     assert run("plan", "agree", "2026-04-30", "-w", ws).exit_code == 0
+    note = [
+        "plan",
+        "note",
+        "--strength",
+        "Strong screening",
+        "--improvement",
+        "No survey",
+        "-w",
+        ws,
+    ]
+    assert run(*note).exit_code == 0
     return ws
 
 
@@ -183,6 +202,7 @@ def test_nqms_summary_plan_and_statement(nqms_ws: Path) -> None:
     for section in fw.sections:
         assert f"## {section.name}" in summary
     assert "No survey yet" in summary
+    assert "Strength: Strong screening" in summary and "To improve: No survey" in summary
     assert "Not yet answered (1)" in summary
 
     plan = report(ws, "--kind", "plan")
@@ -209,6 +229,14 @@ def test_nqms_summary_plan_and_statement(nqms_ws: Path) -> None:
     )
     signed = report(ws, "--kind", "statement")
     assert "Pat Lee" in signed and "2026-05-02" in signed and "___" not in signed
+
+
+def test_an_empty_plan_renders_as_a_form_to_fill_in(nqms_ws: Path) -> None:
+    plan = report(nqms_ws, "--kind", "plan")
+    assert "## Priorities (3–5)" in plan and "No priorities recorded yet." in plan  # noqa: RUF001 - the report uses an en dash
+    assert "Plan agreed:** —" in plan
+    statement = report(nqms_ws, "--kind", "statement")
+    assert "Name: ___" in statement
 
 
 def test_unknown_kind_and_format(visited_qim: Path) -> None:

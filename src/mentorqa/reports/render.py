@@ -172,6 +172,7 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "service": {"name": manifest.service.name, "organisation": manifest.service.organisation},
         "dates": {e.id: manifest.dates.get(e.id) for e in fw.events},
         "event_names": dict(fw.event_names),
+        "level_names": {lv.id: lv.name for lv in fw.levels},
         "levels": [
             {
                 "id": lv.id,
