@@ -135,36 +135,24 @@ def test_wheel_ships_frameworks_and_templates(tmp_path: Path) -> None:
         "from mentorqa.resources import bundled_dir;"
         "print(json.dumps([mentorqa.__file__, str(bundled_dir('frameworks'))]))"
     )
-    where = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=elsewhere,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+
+    def python(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=elsewhere,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    where = python("-c", code)
     assert where.returncode == 0, where.stderr
     module, frameworks = json.loads(where.stdout)
     assert module.startswith(str(target)) and frameworks.startswith(str(target))
-    ws = subprocess.run(
-        [sys.executable, "-m", "mentorqa", "init", "ws", "-f", "nqms", "-n", "Northside"],
-        cwd=elsewhere,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    ws = python("-m", "mentorqa", "init", "ws", "-f", "nqms", "-n", "Northside")
     assert ws.returncode == 0, ws.stderr
-    report = subprocess.run(
-        [sys.executable, "-m", "mentorqa", "report", "--kind", "statement", "-w", "ws"],
-        cwd=elsewhere,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    report = python("-m", "mentorqa", "report", "--kind", "statement", "-w", "ws")
     assert report.returncode == 0, report.stderr
     assert report.stdout.startswith("# Statement of Accuracy")
