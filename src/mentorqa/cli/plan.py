@@ -14,8 +14,8 @@ from ._common import JsonOption, WorkspaceOption, err, out, print_json
 from ._context import load
 
 app = typer.Typer(
-    help="Record the improvement plan (NQMS: the Improvement and Innovation Plan with 3-5 "
-    "priorities for the next 6-24 months).",
+    help="Record the improvement plan (NQMS: the Improvement and Innovation Plan); "
+    "'plan show' says how many priorities it needs and when their targets may fall.",
     no_args_is_help=True,
 )
 

@@ -186,7 +186,10 @@ def mark(
     note: Annotated[str, typer.Option(help="A comment, e.g. the assessor's reasons.")] = "",
     rating: Annotated[
         int | None,
-        typer.Option(metavar="N", help="Quality rating on the framework's scale (NQMS: 1-5)."),
+        typer.Option(
+            metavar="N",
+            help="Quality rating, where the framework has a scale (NQMS: implementation quality).",
+        ),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -275,7 +278,7 @@ def case_study(
     note: Annotated[str, typer.Option(help="A short note.")] = "",
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a case study (QiM: one mentee journey and one mentor journey)."""
+    """Record a case study (QiM asks for a mentee journey and a mentor journey)."""
     ctx = load(workspace)
     records.add_case_study(ctx.workspace, ctx.framework, kind, title, file, informs or [], note)
     out.print(f"Recorded a {kind.replace('_', ' ')} case study.")
