@@ -242,6 +242,25 @@ def test_timeline_writes_a_calendar_that_parses(qim_ws: Path) -> None:
     ) == sorted(str(e["uid"]) for e in events.values())
 
 
+@pytest.mark.parametrize(
+    ("start", "months", "due"),
+    [
+        ("2026-01-31", 1, "2026-02-28"),  # no 31 February: the month's last day
+        ("2028-01-31", 1, "2028-02-29"),  # leap year
+        ("2027-12-31", 2, "2028-02-29"),  # across a year end into a leap February
+        ("2026-08-31", 6, "2027-02-28"),
+        ("2026-03-01", 2, "2026-05-01"),  # the contract's example
+        ("2028-02-29", 12, "2029-02-28"),
+    ],
+)
+def test_month_ends_and_leap_years(tmp_path: Path, start: str, months: int, due: str) -> None:
+    assert add_months(date.fromisoformat(start), months) == date.fromisoformat(due)
+    if months == 2:  # through the CLI: QiM's first practice area is due 2 months on
+        ws = tmp_path / "ws"
+        assert run("init", ws, "-f", "qim", "-n", "S", "--start", start).exit_code == 0
+        assert timeline(ws)["first_area"]["due"] == due
+
+
 @given(
     st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31)),
     st.integers(min_value=0, max_value=600),
