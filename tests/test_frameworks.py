@@ -36,11 +36,14 @@ def test_list_shows_both_bundled_frameworks() -> None:
         assert set(entry) >= {"id", "name", "owner", "version", "indicators", "levels"}
 
 
-def test_list_as_a_table() -> None:
+def test_list_for_people_keeps_words_whole_when_piped() -> None:
     result = run("frameworks", "list")
     assert result.exit_code == 0
-    assert "Quality in Mentoring" in result.stdout
-    assert "National Quality Mentoring System" in result.stdout
+    # The runner is not a terminal (80 columns): long owners must not be cut mid-word.
+    assert "Quality in Mentoring (Befriending Networks)" in result.stdout
+    assert "(MENTOR: The National Mentoring Partnership)" in result.stdout
+    assert "84 indicators" in result.stdout
+    assert "levels: Dedicated Partner, Expert Partner" in result.stdout
 
 
 # The published facts, written out here as test data (from frameworks-facts.md and the seeds),

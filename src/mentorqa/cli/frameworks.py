@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 from rich.tree import Tree
 
 from ..frameworks import Framework, discover, get, parse_framework
@@ -55,21 +55,16 @@ def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
             }
         )
         return
-    table = Table(title="Frameworks", title_justify="left")
-    for column in ("id", "name", "owner", "version", "indicators", "levels", "from"):
-        table.add_column(column, overflow="fold")
+    # One short block per framework rather than a table: owners and names are long, and a
+    # table squeezed into 80 columns (the width when piped) breaks words in half.
     for f in found:
         fw = f.framework
-        table.add_row(
-            fw.id,
-            fw.name,
-            fw.owner,
-            fw.version,
-            str(len(fw.indicator_index)),
-            ", ".join(level.name for level in fw.levels),
-            f.origin,
+        levels = ", ".join(level.name for level in fw.levels)
+        out.print(f"[bold]{fw.id}[/bold]  {escape(fw.name)} ({escape(fw.owner)})")
+        out.print(
+            f"      version {escape(fw.version)} · {len(fw.indicator_index)} indicators"
+            f" · levels: {escape(levels)} · {f.origin}"
         )
-    out.print(table)
 
 
 def _show_json(fw: Framework) -> dict[str, object]:
