@@ -36,10 +36,11 @@ def test_list_shows_both_bundled_frameworks() -> None:
         assert set(entry) >= {"id", "name", "owner", "version", "indicators", "levels"}
 
 
-def test_list_for_people_keeps_words_whole_when_piped() -> None:
+def test_list_for_people_keeps_words_whole_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # the width rich assumes when output is piped
     result = run("frameworks", "list")
     assert result.exit_code == 0
-    # The runner is not a terminal (80 columns): long owners must not be cut mid-word.
+    # Long names and owners must not be cut mid-word.
     assert "Quality in Mentoring (Befriending Networks)" in result.stdout
     assert "(MENTOR: The National Mentoring Partnership)" in result.stdout
     assert "84 indicators" in result.stdout

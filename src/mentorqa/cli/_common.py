@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from ..errors import MentorqaError
 
@@ -24,6 +25,24 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def report_error(exc: MentorqaError) -> None:
     for problem in exc.problems:
         err.print(f"[bold red]error:[/] {escape(str(problem))}")
+
+
+_TYPER_DISPLAY_TYPE: Callable[[TyperOption, Any], str | None] | None = getattr(
+    TyperOption, "display_type_rich", None
+)
+
+
+def _flag_aware_type(self: TyperOption, ctx: Any) -> str | None:
+    """An on/off flag takes no value, so its help shows no type (recent typer prints ``<bool>``,
+    which reads as if a user had to type one)."""
+    if self.is_flag and self.metavar is None:
+        return None
+    assert _TYPER_DISPLAY_TYPE is not None
+    return _TYPER_DISPLAY_TYPE(self, ctx)
+
+
+if _TYPER_DISPLAY_TYPE is not None:
+    TyperOption.display_type_rich = _flag_aware_type  # type: ignore[method-assign]
 
 
 class Group(TyperGroup):

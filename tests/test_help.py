@@ -1,0 +1,42 @@
+"""Every command's --help works and reads as help for people, not for programmers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import typer
+
+from mentorqa.cli import app
+
+from .conftest import run
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    paths: list[tuple[str, ...]] = []
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        paths.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(app), ())
+    return paths
+
+
+PATHS = _command_paths()
+
+
+def test_every_command_is_reached() -> None:
+    names = {" ".join(p) for p in PATHS}
+    assert {"status", "check", "cost", "timeline", "report", "frameworks list"} <= names
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "mentorqa")
+def test_help_teaches(path: tuple[str, ...]) -> None:
+    result = run(*path, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert "Usage: mentorqa" in result.stdout
+    # On/off flags take no value; showing a type such as <bool> invites 'mentorqa status --json true'.
+    assert "<bool>" not in result.stdout
+    assert "Traceback" not in result.stdout
