@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,4 +40,6 @@ def test_help_teaches(path: tuple[str, ...]) -> None:
     assert "Usage: mentorqa" in result.stdout
     # On/off flags take no value; showing a type such as <bool> invites 'mentorqa status --json true'.
     assert "<bool>" not in result.stdout
+    # Value kinds in words, not programming types such as <str> or <int>.
+    assert not re.search(r"<(str|int|path|float)>", result.stdout)
     assert "Traceback" not in result.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..errors import MentorqaError
 
@@ -27,26 +27,75 @@ def report_error(exc: MentorqaError) -> None:
         err.print(f"[bold red]error:[/] {escape(str(problem))}")
 
 
-_TYPER_DISPLAY_TYPE: Callable[[TyperOption, Any], str | None] | None = getattr(
-    TyperOption, "display_type_rich", None
-)
+# Value kinds as a non-programmer reads them: recent typer prints <str>, <int>, <path>, and
+# <bool> beside on/off flags, which reads as if a value had to be typed after them.
+_PLAIN_TYPES = {"<str>": "TEXT", "<int>": "NUMBER", "<path>": "PATH", "<float>": "NUMBER"}
 
 
-def _flag_aware_type(self: TyperOption, ctx: Any) -> str | None:
-    """An on/off flag takes no value, so its help shows no type (recent typer prints ``<bool>``,
-    which reads as if a user had to type one)."""
-    if self.is_flag and self.metavar is None:
-        return None
-    assert _TYPER_DISPLAY_TYPE is not None
-    return _TYPER_DISPLAY_TYPE(self, ctx)
+def _plain_types(cls: type) -> None:
+    original: Callable[[Any, Any], str | None] | None = getattr(cls, "display_type_rich", None)
+    if original is None:  # older typer: click's own help, which has none of this
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        shown = original(self, ctx)
+        return _PLAIN_TYPES.get(shown, shown) if shown is not None else None
+
+    cls.display_type_rich = display_type_rich  # type: ignore[attr-defined]
 
 
-if _TYPER_DISPLAY_TYPE is not None:
-    TyperOption.display_type_rich = _flag_aware_type  # type: ignore[method-assign]
+_plain_types(TyperOption)
+_plain_types(TyperArgument)
+
+
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer on top of click
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
 
 
 class Group(TyperGroup):
-    """Maps every :class:`MentorqaError` to ``error: ...`` lines and its exit code, in one place."""
+    """Maps every :class:`MentorqaError` to ``error: ...`` lines and its exit code, in one place.
+
+    Usage mistakes the parser finds (a missing argument, an unknown option, a value of the wrong
+    type) get the same one-line form, with where to look for help, instead of a boxed panel.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run() -> Any:
+            return super(Group, self).main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+
+        if not standalone_mode:
+            return run()
+        try:
+            outcome = run()
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # the help itself
+            else:
+                err.print(f"[bold red]error:[/] {escape(_usage_message(exc))}")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("Aborted.")
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -54,6 +103,15 @@ class Group(TyperGroup):
         except MentorqaError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+
+
+def _usage_message(exc: Any) -> str:
+    message = str(exc.format_message()).strip().rstrip(".").replace("Value error, ", "")
+    message = message[:1].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return message
+    return f"{message}; see '{ctx.command_path} --help'"
 
 
 def print_json(document: Any) -> None:

@@ -130,7 +130,7 @@ def show(
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(help="The framework YAML file to check.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The framework YAML file to check.")],
 ) -> None:
     """Check a framework file and list every problem as FILE:LINE:COLUMN (exit 2 if any)."""
     from ..errors import FrameworkError

@@ -19,14 +19,16 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Goal = Annotated[str, typer.Argument(help="What the priority sets out to achieve.")]
+Goal = Annotated[str, typer.Argument(metavar="GOAL", help="What the priority sets out to achieve.")]
 Area = Annotated[
     str, typer.Option(metavar="AREA", help="Program area, e.g. management, operations, evaluation.")
 ]
 Actions = Annotated[list[str] | None, typer.Option("--action", help="An action (repeatable).")]
 Owner = Annotated[str, typer.Option(help="Who is responsible (a role is enough).")]
 Target = Annotated[str | None, typer.Option(metavar="DATE", help="Target date, e.g. 2027-09-30.")]
-Number = Annotated[int, typer.Argument(help="The priority's number, as 'plan show' lists it.")]
+Number = Annotated[
+    int, typer.Argument(metavar="NUMBER", help="The priority's number, as 'plan show' lists it.")
+]
 
 
 @app.command("add")

@@ -32,7 +32,8 @@ def _stdin_is_terminal() -> bool:
 
 def init(
     directory: Annotated[
-        Path, typer.Argument(help="Folder for the new workspace (created if needed).")
+        Path,
+        typer.Argument(metavar="DIR", help="Folder for the new workspace (created if needed)."),
     ] = Path("."),
     framework: Annotated[
         str | None,
@@ -104,8 +105,12 @@ evidence_app = typer.Typer(
 
 @evidence_app.command("add")
 def evidence_add(
-    indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. QIM-SV-A01.")],
-    paths: Annotated[list[Path], typer.Argument(help="Files inside the workspace.")],
+    indicator: Annotated[
+        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
+    ],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Files inside the workspace.")
+    ],
     note: Annotated[str, typer.Option(help="A short note about the evidence.")] = "",
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -122,8 +127,10 @@ def evidence_add(
 
 @evidence_app.command("remove")
 def evidence_remove(
-    indicator: Annotated[str, typer.Argument(help="Indicator id.")],
-    paths: Annotated[list[str], typer.Argument(help="Recorded files to forget.")],
+    indicator: Annotated[str, typer.Argument(metavar="INDICATOR", help="Indicator id.")],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH...", help="Recorded files to forget.")
+    ],
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget recorded evidence. The files themselves are not deleted."""
@@ -134,7 +141,9 @@ def evidence_remove(
 
 @evidence_app.command("list")
 def evidence_list(
-    indicator: Annotated[str | None, typer.Argument(help="Only this indicator.")] = None,
+    indicator: Annotated[
+        str | None, typer.Argument(metavar="INDICATOR", help="Only this indicator.")
+    ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -173,11 +182,14 @@ def evidence_list(
 
 
 def mark(
-    indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. QIM-SV-A01.")],
+    indicator: Annotated[
+        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
+    ],
     status: Annotated[
         str,
         typer.Argument(
-            help="met, partly-met, not-met or not-applicable (as the framework allows)."
+            metavar="STATUS",
+            help="met, partly-met, not-met or not-applicable (as the framework allows).",
         ),
     ],
     by: Annotated[
@@ -228,8 +240,10 @@ interview_app = typer.Typer(
 
 @interview_app.command("add")
 def interview_add(
-    role: Annotated[str, typer.Argument(help="Role, e.g. mentor, mentee, staff.")],
-    pseudonym: Annotated[str, typer.Argument(help="A pseudonym such as 'Mentee A'.")],
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="Role, e.g. mentor, mentee, staff.")],
+    pseudonym: Annotated[
+        str, typer.Argument(metavar="PSEUDONYM", help="A pseudonym such as 'Mentee A'.")
+    ],
     when: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="Date of the interview.")
     ] = None,
@@ -256,7 +270,9 @@ def interview_add(
 
 @interview_app.command("remove")
 def interview_remove(
-    pseudonym: Annotated[str, typer.Argument(help="The interview's pseudonym.")],
+    pseudonym: Annotated[
+        str, typer.Argument(metavar="PSEUDONYM", help="The interview's pseudonym.")
+    ],
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget a recorded interview."""
@@ -266,8 +282,12 @@ def interview_remove(
 
 
 def case_study(
-    kind: Annotated[str, typer.Argument(help="Kind, e.g. mentee_journey or mentor_journey.")],
-    file: Annotated[Path | None, typer.Argument(help="The case study file, if any.")] = None,
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="Kind, e.g. mentee_journey or mentor_journey.")
+    ],
+    file: Annotated[
+        Path | None, typer.Argument(metavar="FILE", help="The case study file, if any.")
+    ] = None,
     title: Annotated[str, typer.Option(help="A title (no real names).")] = "",
     informs: Annotated[
         list[str] | None,
@@ -297,7 +317,9 @@ def visit(
 
 
 def note(
-    area: Annotated[str, typer.Argument(help="Practice area id, e.g. mentee_journey.")],
+    area: Annotated[
+        str, typer.Argument(metavar="AREA", help="Practice area id, e.g. mentee_journey.")
+    ],
     strength: Annotated[
         list[str] | None, typer.Option("--strength", help="A strength (repeatable).")
     ] = None,
