@@ -81,7 +81,7 @@ def test_nqms_costs_nothing() -> None:
     assert "costs nothing" in run("cost", "--framework", "nqms").stdout
 
 
-@pytest.mark.parametrize("bad", ["-5", "lots", "1e999", "12,34", "nan", "inf", "£"])
+@pytest.mark.parametrize("bad", ["-5", "lots", "1e999", "12,34", "nan", "inf", "£", "١٢٣"])
 def test_cost_rejects_bad_amounts(bad: str) -> None:
     result = run("cost", "--framework", "qim", "--turnover", bad)
     assert result.exit_code == 2
@@ -123,6 +123,7 @@ def test_any_text_is_a_number_or_a_usage_error(text: str) -> None:
     except UsageError:
         return
     assert value >= 0 and value != float("inf")
+    assert all(ch in "0123456789" for ch in text if ch.isdigit())  # plain digits only
 
 
 # --- eligibility ---------------------------------------------------------------------------------

@@ -258,6 +258,32 @@ def test_workspace_template_overrides_the_bundled_one(visited_qim: Path) -> None
 @pytest.mark.parametrize(
     ("template", "words"),
     [
+        ("# Progress\n\n{{ 1 / 0 }}", ":3: template failed while rendering: ZeroDivisionError"),
+        ("{{ '%d' % 'x' }}", ":1: template failed while rendering: TypeError"),
+        ("{{ today.replace(month=13) }}", "ValueError: month must be in 1..12"),
+    ],
+)
+def test_a_template_that_fails_while_rendering_names_its_line(
+    visited_qim: Path, template: str, words: str
+) -> None:
+    write_tree(visited_qim, {"templates/progress.md.j2": template})
+    result = run("report", "--kind", "progress", "-w", visited_qim)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {visited_qim / 'templates' / 'progress.md.j2'}:")
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_template_that_is_not_utf8_is_a_clear_error(visited_qim: Path) -> None:
+    (visited_qim / "templates").mkdir()
+    (visited_qim / "templates" / "progress.md.j2").write_bytes(b"\xff\xfe{{ 1 }}")
+    result = run("report", "--kind", "progress", "-w", visited_qim)
+    assert result.exit_code == 2
+    assert "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
         ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "sandbox forbids"),
         ("{{ areas.append(1) }}", "sandbox forbids"),
         ("{% for x in %}", "template syntax error"),

@@ -532,6 +532,150 @@ def test_comments_and_order_survive_rewrites(qim_ws: Path) -> None:
     assert text.index("framework:") < text.index("service:") < text.index("indicators:")
 
 
+def _comment_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def _line_after(text: str, comment: str) -> str:
+    lines = text.splitlines()
+    index = next(n for n, line in enumerate(lines) if line.strip() == comment)
+    return lines[index + 1].strip()
+
+
+def test_every_write_command_keeps_comments_in_their_place(qim_ws: Path) -> None:
+    """Comments above the next block belong there, whatever a command adds, changes or removes."""
+    a, b, c = qim_ids("award", "online")[:3]
+    write_tree(qim_ws, {f"evidence/{n}.pdf": n for n in ("x", "y", "z", "w")})
+    hand_edit(
+        qim_ws,
+        "indicators: {}\n",
+        f"indicators:\n"
+        f"  {a}:\n"
+        f"    self:\n"
+        f"      status: partly-met  # waiting on trustees\n"
+        f"    # the board minutes are the evidence\n"
+        f"    evidence:\n"
+        f"    - file: evidence/x.pdf\n"
+        f"      sha256: {'a' * 64}\n"
+        f"      size: 1\n"
+        f"      recorded: 2026-04-01\n"
+        f"    # y is the signed copy\n"
+        f"    - file: evidence/y.pdf\n"
+        f"      sha256: {'a' * 64}\n"
+        f"      size: 1\n"
+        f"      recorded: 2026-04-01\n"
+        f"  # {b} is next: minutes due in July\n"
+        f"  {b}:\n"
+        f"    self:\n"
+        f"      status: partly-met\n"
+        f"    evidence:\n"
+        f"    # only one file so far\n"
+        f"    - file: evidence/z.pdf\n"
+        f"      sha256: {'a' * 64}\n"
+        f"      size: 1\n"
+        f"      recorded: 2026-04-01\n"
+        f"# Interviews come last\n"
+        f"interviews: []\n",
+    )
+    comments = _comment_lines(manifest(qim_ws))
+    commands = [
+        ("mark", a, "met"),
+        ("mark", a, "met", "--by", "assessor", "--note", "seen at the visit"),
+        ("event", "first_area_uploaded", "2026-04-02"),
+        ("eligibility", "--answer", "membership=yes"),
+        ("service", "--turnover", "200000"),
+        ("evidence", "add", a, "evidence/x.pdf"),  # recorded afresh, in its place
+        ("evidence", "add", a, "evidence/w.pdf"),
+        ("evidence", "remove", a, "evidence/x.pdf"),
+        ("evidence", "remove", b, "evidence/z.pdf"),  # the only item: the list goes
+        ("mark", c, "met"),
+        ("interview", "add", "mentor", "Mentor A", "--minutes", "15"),
+        ("interview", "remove", "Mentor A"),
+    ]
+    for command in commands:
+        result = run(*command, cwd=qim_ws)
+        unanswered = 1 if command[0] == "eligibility" else 0  # other questions still open
+        assert result.exit_code == unanswered, (command, result.stderr)
+        text = manifest(qim_ws)
+        assert _comment_lines(text) == comments, command
+        assert _line_after(text, f"# {b} is next: minutes due in July") == f"{b}:", command
+        if "\ninterviews:" in text:  # removing the last interview removes the empty list
+            assert _line_after(text, "# Interviews come last").startswith("interviews:"), command
+        assert _line_after(
+            text, "# Answers to the eligibility questions (see 'mentorqa eligibility')."
+        ).startswith("eligibility:"), command
+    text = manifest(qim_ws)
+    assert "status: met         # waiting on trustees" in text or "# waiting on trustees" in text
+    assert "\n    - file: evidence/y.pdf\n" in text  # the hand-written list layout is kept
+    assert "turnover: 200000\n" in text
+    assert text.endswith("# Interviews come last\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nosuchcmd"], "error: no such command 'nosuchcmd'; see 'mentorqa --help'"),
+        (["mark"], "error: missing argument"),
+        (["status", "--bogus"], "error: no such option: --bogus; see 'mentorqa status --help'"),
+        (["mark", "QIM-SV-A01", "met", "--rating", "abc"], "error: invalid value for '--rating'"),
+        (["interview", "add", "mentor", "B", "--minutes", "-5"], "'--minutes'"),
+        (["plan", "remove", "x"], "see 'mentorqa plan remove --help'"),
+    ],
+)
+def test_usage_mistakes_are_one_error_line(qim_ws: Path, args: list[str], words: str) -> None:
+    before = manifest(qim_ws)
+    result = run(*args, cwd=qim_ws)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1  # no usage block, no boxed panel
+    assert manifest(qim_ws) == before
+
+
+def test_init_on_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    result = run("init", "afile", "-f", "qim", "-n", "Y", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "afile: is a file, not a folder" in result.stderr
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+def test_implausible_dates_are_refused_on_entry_and_located_in_the_manifest(
+    qim_ws: Path, tmp_path: Path
+) -> None:
+    before = manifest(qim_ws)
+    result = run("event", "first_area_uploaded", "9999-12-01", cwd=qim_ws)
+    assert result.exit_code == 2 and "9999-12-01 is outside" in result.stderr
+    assert manifest(qim_ws) == before
+    result = run("init", tmp_path / "far", "-f", "nqms", "-n", "X", "--start", "9999-12-31")
+    assert result.exit_code == 2 and not (tmp_path / "far" / "mentorqa.yaml").exists()
+    hand_edit(qim_ws, "registration: 2026-03-01", "registration: 9999-12-01")
+    line = next(n for n, t in enumerate(manifest(qim_ws).splitlines(), 1) if "9999" in t)
+    for command in ("status", "timeline", "check", "report"):
+        result = run(command, cwd=qim_ws)
+        assert result.exit_code == 2, command
+        assert f"mentorqa.yaml:{line}:3: 'registration': 9999-12-01 is outside" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_unknown_framework_in_the_manifest_points_at_its_line(qim_ws: Path) -> None:
+    hand_edit(qim_ws, "framework: qim", "framework: nosuch")
+    line = next(n for n, t in enumerate(manifest(qim_ws).splitlines(), 1) if "nosuch" in t)
+    result = run("status", cwd=qim_ws)
+    assert result.exit_code == 2
+    assert f"mentorqa.yaml:{line}:1: unknown framework 'nosuch'" in result.stderr
+
+
+def test_private_files_are_never_evidence(qim_ws: Path) -> None:
+    write_tree(qim_ws, {"private/jane-smith-interview.md": "notes naming a mentee"})
+    before = manifest(qim_ws)
+    ind = qim_ids("award")[0]
+    result = run("evidence", "add", ind, "private/jane-smith-interview.md", cwd=qim_ws)
+    assert result.exit_code == 2 and "is in private/" in result.stderr
+    result = run("case-study", "mentee_journey", "private/jane-smith-interview.md", cwd=qim_ws)
+    assert result.exit_code == 2 and "is in private/" in result.stderr
+    assert manifest(qim_ws) == before
+
+
 def test_concurrent_writers_lose_nothing(qim_ws: Path) -> None:
     online = qim_ids("award", "online")[:6]
     for number in range(len(online)):
@@ -560,3 +704,10 @@ def test_schema_describes_the_manifest(qim_ws: Path) -> None:
     schema = json.loads(result.stdout)
     assert {"framework", "service", "indicators"} <= set(schema["properties"])
     assert "self" in json.dumps(schema)
+
+
+def test_the_statement_needs_a_name_and_role(nqms_ws: Path) -> None:
+    before = manifest(nqms_ws)
+    result = run("sign", "--name", " ", "--role", "Director", cwd=nqms_ws)
+    assert result.exit_code == 2 and "--name must not be empty" in result.stderr
+    assert manifest(nqms_ws) == before

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import UsageError
 from .frameworks.model import FeeBand, Framework, MembershipBand
 
-_AMOUNT = re.compile(r"^[£$€¥]?\s*(\d{1,3}(?:[,_]\d{3})+|\d+)(\.\d+)?$")
+_AMOUNT = re.compile(r"^[£$€¥]?\s*([0-9]{1,3}(?:[,_][0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 
 
 def parse_amount(text: str, what: str = "amount") -> float:
@@ -27,7 +27,8 @@ def parse_amount(text: str, what: str = "amount") -> float:
     value = float(match.group(1).replace(",", "").replace("_", "") + (match.group(2) or ""))
     if not math.isfinite(value):
         raise UsageError(f"{what} '{text}' is too large")
-    return value
+    # Whole amounts stay whole, so that a recorded turnover reads 200000, not 200000.0.
+    return int(value) if value.is_integer() else value
 
 
 def _in_band(band: FeeBand | MembershipBand, turnover: float) -> bool:

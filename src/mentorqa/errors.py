@@ -53,3 +53,7 @@ class FrameworkError(MentorqaError):
 
 class WorkspaceError(MentorqaError):
     """A workspace that cannot be found, read or written."""
+
+
+class UnknownFrameworkError(FrameworkError):
+    """No framework with the id asked for is available."""

@@ -13,7 +13,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .assessment import FileState
-from .errors import MentorqaError, Problem, UsageError
+from .comments import append_in, delete, drop_in, put, put_in, remove_item, update
+from .errors import MentorqaError, Problem, UsageError, WorkspaceError
 from .frameworks.model import Framework
 from .workspace import (
     EVIDENCE_DIR,
@@ -24,10 +25,9 @@ from .workspace import (
     ChecksumCache,
     Workspace,
     block,
-    child,
-    child_list,
     edit,
     inside,
+    plausible,
     sha256_of,
     today,
     write_atomic,
@@ -38,11 +38,15 @@ STATUSES = ("met", "partly-met", "not-met", "not-applicable")
 
 def parse_date(text: str, what: str = "date") -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             f"{what} '{text}' is not a date like 2026-03-01 (year-month-day)"
         ) from None
+    try:
+        return plausible(day)
+    except ValueError as exc:
+        raise UsageError(f"{what} {exc}") from None
 
 
 def require_indicator(framework: Framework, indicator: str) -> None:
@@ -90,7 +94,9 @@ def manifest_text(
     ]
     if turnover is not None:
         lines.append(
-            f"  turnover: {turnover:.0f}" if turnover.is_integer() else f"  turnover: {turnover}"
+            f"  turnover: {turnover:.0f}"
+            if float(turnover).is_integer()
+            else f"  turnover: {turnover}"
         )
     lines += [
         "privacy:",
@@ -130,7 +136,16 @@ def init(
         )
     if not name.strip():
         raise UsageError("the service name must not be empty")
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            Problem("is a file, not a folder; give a folder for the workspace", folder)
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(
+            Problem(f"cannot create the folder: {exc.strerror or exc}", folder)
+        ) from None
     # The framework's first event is the one that starts the process (QiM: registration).
     start_event = framework.events[0].id if framework.events else None
     created: list[Path] = []
@@ -188,6 +203,9 @@ def add_evidence(
             problems.append(Problem("is the manifest itself, not evidence", path))
             continue
         rel = resolved.relative_to(ws.root.resolve()).as_posix()
+        if _is_private(rel):
+            problems.append(_private_problem(path))
+            continue
         entries.append(
             block(
                 {
@@ -202,14 +220,30 @@ def add_evidence(
     if problems:
         raise MentorqaError(problems)
     with edit(ws) as doc:
-        record = child(child(doc, "indicators"), indicator)
-        evidence = child_list(record, "evidence")
+        where = ("indicators", indicator, "evidence")
         for entry in entries:
-            for index in range(len(evidence) - 1, -1, -1):
-                if evidence[index].get("file") == entry["file"]:
-                    del evidence[index]
-            evidence.append(entry)
+            record = (doc.get("indicators") or {}).get(indicator)
+            evidence = record.get("evidence") if isinstance(record, CommentedMap) else None
+            same = [i for i, item in enumerate(evidence or []) if item.get("file") == entry["file"]]
+            if evidence is None or not same:
+                append_in(doc, where, entry)
+                continue
+            update(evidence[same[0]], entry)  # recorded afresh, in its place
+            for index in reversed(same[1:]):
+                delete(evidence, index)
     return [dict(e) for e in entries]
+
+
+def _is_private(rel: str) -> bool:
+    return rel == PRIVATE_DIR or rel.startswith(f"{PRIVATE_DIR}/")
+
+
+def _private_problem(path: Path) -> Problem:
+    return Problem(
+        f"is in {PRIVATE_DIR}/, which stays out of git and out of reports because it may name "
+        f"people; record a copy without names (for example in {EVIDENCE_DIR}/) instead",
+        path,
+    )
 
 
 def remove_evidence(ws: Workspace, indicator: str, files: list[str]) -> int:
@@ -225,13 +259,13 @@ def remove_evidence(ws: Workspace, indicator: str, files: list[str]) -> int:
     with edit(ws) as doc:
         record = (doc.get("indicators") or {}).get(indicator)
         evidence = record.get("evidence") if isinstance(record, CommentedMap) else None
-        if isinstance(evidence, CommentedSeq):
+        if isinstance(record, CommentedMap) and isinstance(evidence, CommentedSeq):
             for index in range(len(evidence) - 1, -1, -1):
                 if evidence[index].get("file") in wanted:
-                    del evidence[index]
+                    remove_item(doc, ("indicators", indicator, "evidence"), index)
                     removed += 1
-    if not removed:
-        raise UsageError(f"no evidence {', '.join(sorted(wanted))} is recorded for {indicator}")
+        if not removed:  # raised inside the edit, so the manifest is not rewritten
+            raise UsageError(f"no evidence {', '.join(sorted(wanted))} is recorded for {indicator}")
     return removed
 
 
@@ -286,8 +320,8 @@ def mark(
             raise UsageError(f"--rating must be {scale.min} to {scale.max} ({scale.name.lower()})")
     key = "self" if by == "self" else "assessor"
     with edit(ws) as doc:
-        record = child(child(doc, "indicators"), indicator)
-        record[key] = block({"status": status, "rating": rating, "note": note, "date": today()})
+        judgement = block({"status": status, "rating": rating, "note": note, "date": today()})
+        put_in(doc, ("indicators", indicator, key), judgement)
 
 
 def record_event(ws: Workspace, framework: Framework, event: str, when: date | None) -> None:
@@ -298,26 +332,23 @@ def record_event(ws: Workspace, framework: Framework, event: str, when: date | N
             f"{', '.join(framework.event_names)}"
         )
     with edit(ws) as doc:
-        dates = child(doc, "dates")
         if when is None:
-            dates.pop(event, None)
+            drop_in(doc, ("dates", event))
         else:
-            dates[event] = when
+            put_in(doc, ("dates", event), when)
 
 
 def answer(ws: Workspace, answers: list[tuple[str, bool]]) -> None:
     with edit(ws) as doc:
-        recorded = child(doc, "eligibility")
         for key, value in answers:
-            recorded[key] = value
+            put_in(doc, ("eligibility", key), value)
 
 
 def set_service(ws: Workspace, **fields: Any) -> None:
     with edit(ws) as doc:
-        service = child(doc, "service")
         for key, value in fields.items():
             if value is not None:
-                service[key] = value
+                put_in(doc, ("service", key), value)
 
 
 # --- interviews, case studies, visit, area notes --------------------------------------------------
@@ -343,7 +374,9 @@ def add_interview(
     if any(i.pseudonym == pseudonym for i in ws.manifest.interviews):
         raise UsageError(f"an interview with pseudonym '{pseudonym}' is already recorded")
     with edit(ws) as doc:
-        child_list(doc, "interviews").append(
+        append_in(
+            doc,
+            ("interviews",),
             block(
                 {
                     "role": role,
@@ -353,7 +386,7 @@ def add_interview(
                     "indicators": indicators,
                     "note": note,
                 }
-            )
+            ),
         )
 
 
@@ -365,7 +398,7 @@ def remove_interview(ws: Workspace, pseudonym: str) -> None:
         )
         if index is None:
             raise UsageError(f"no interview with pseudonym '{pseudonym}' is recorded")
-        del items[index]
+        remove_item(doc, ("interviews",), index)
 
 
 def add_case_study(
@@ -385,8 +418,13 @@ def add_case_study(
     for indicator in indicators:
         require_indicator(framework, indicator)
     stored = ws.relative(file) if file is not None else ""
+    if _is_private(stored):
+        assert file is not None
+        raise UsageError(_private_problem(file))
     with edit(ws) as doc:
-        child_list(doc, "case_studies").append(
+        append_in(
+            doc,
+            ("case_studies",),
             block(
                 {
                     "kind": kind,
@@ -395,7 +433,7 @@ def add_case_study(
                     "indicators": indicators,
                     "note": note,
                 }
-            )
+            ),
         )
 
 
@@ -406,9 +444,9 @@ def record_visit(ws: Workspace, framework: Framework, when: date | None, mode: s
     if mode not in visit.modes:
         raise UsageError(f"visit mode '{mode}' is not one of: {', '.join(visit.modes)}")
     with edit(ws) as doc:
-        child(doc, "visit")["mode"] = mode
+        put_in(doc, ("visit", "mode"), mode)
         if when is not None and visit.event:
-            child(doc, "dates")[visit.event] = when
+            put_in(doc, ("dates", visit.event), when)
 
 
 def add_area_note(
@@ -418,10 +456,9 @@ def add_area_note(
     if area not in areas:
         raise UsageError(f"unknown practice area '{area}'; use one of: {', '.join(areas)}")
     with edit(ws) as doc:
-        notes = child(child(doc, "areas"), area)
         for key, values in (("strengths", strengths), ("suggestions", suggestions)):
-            if values:
-                child_list(notes, key).extend(values)
+            for value in values:
+                append_in(doc, ("areas", area, key), value)
 
 
 # --- plan and statement ---------------------------------------------------------------------
@@ -451,8 +488,9 @@ def add_priority(
             f"{framework.name} allows; edit or remove one instead"
         )
     with edit(ws) as doc:
-        priorities = child_list(child(doc, "plan"), "priorities")
-        priorities.append(
+        return append_in(
+            doc,
+            ("plan", "priorities"),
             block(
                 {
                     "goal": goal,
@@ -461,50 +499,58 @@ def add_priority(
                     "owner": owner,
                     "target": target,
                 }
-            )
+            ),
         )
-        return len(priorities)
 
 
 def edit_priority(ws: Workspace, framework: Framework, number: int, **fields: Any) -> None:
     _plan_rules(framework)
     with edit(ws) as doc:
-        priorities = child(doc, "plan").get("priorities") or []
+        priorities = _priorities(doc)
         if not 1 <= number <= len(priorities):
             raise UsageError(f"there is no priority {number}; the plan has {len(priorities)}")
         entry = priorities[number - 1]
         for key, value in fields.items():
             if value is None:
                 continue
-            entry[key] = CommentedSeq(value) if isinstance(value, list) else value
+            put(entry, key, CommentedSeq(value) if isinstance(value, list) else value)
 
 
 def remove_priority(ws: Workspace, framework: Framework, number: int) -> None:
     _plan_rules(framework)
     with edit(ws) as doc:
-        priorities = child(doc, "plan").get("priorities") or []
+        priorities = _priorities(doc)
         if not 1 <= number <= len(priorities):
             raise UsageError(f"there is no priority {number}; the plan has {len(priorities)}")
-        del priorities[number - 1]
+        remove_item(doc, ("plan", "priorities"), number - 1)
+
+
+def _priorities(doc: CommentedMap) -> list[Any]:
+    plan = doc.get("plan")
+    priorities = plan.get("priorities") if isinstance(plan, CommentedMap) else None
+    return list(priorities) if isinstance(priorities, CommentedSeq) else []
 
 
 def add_plan_notes(ws: Workspace, strengths: list[str], improvements: list[str]) -> None:
     with edit(ws) as doc:
-        plan = child(doc, "plan")
         for key, values in (("strengths", strengths), ("improvements", improvements)):
-            if values:
-                child_list(plan, key).extend(values)
+            for value in values:
+                append_in(doc, ("plan", key), value)
 
 
 def sign_statement(ws: Workspace, framework: Framework, name: str, role: str, when: date) -> None:
     statement = framework.statement
     if statement is None:
         raise UsageError(f"{framework.name} has no statement to sign")
+    missing = [flag for flag, value in (("--name", name), ("--role", role)) if not value.strip()]
+    if missing:
+        raise UsageError(
+            f"{' and '.join(missing)} must not be empty: the statement records who signed it"
+        )
     with edit(ws) as doc:
-        signature = child(doc, "statement")
-        signature["name"] = name
-        signature["role"] = role
-        child(doc, "dates")[statement.event] = when
+        put_in(doc, ("statement", "name"), name.strip())
+        put_in(doc, ("statement", "role"), role.strip())
+        put_in(doc, ("dates", statement.event), when)
 
 
 def write_file(path: Path, text: str) -> None:

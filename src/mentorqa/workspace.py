@@ -17,9 +17,9 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .errors import MentorqaError, Problem, WorkspaceError
@@ -53,18 +53,36 @@ class Privacy(_Model):
     )
 
 
+# Dates a mentoring service can mean. Far-off years are typing slips (2062 for 2026 stays
+# possible) and would overflow the date arithmetic of timelines, so they are refused on entry.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def plausible(day: dt.date) -> dt.date:
+    """``day`` unchanged, or a ValueError when it lies outside EARLIEST_DATE..LATEST_DATE."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"{day.isoformat()} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}; check the year"
+        )
+    return day
+
+
+Day = Annotated[dt.date, AfterValidator(plausible)]
+
+
 class Judgement(_Model):
     status: str
     rating: int | None = None
     note: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class EvidenceFile(_Model):
     file: str = Field(description="Path relative to the workspace folder.")
     sha256: str
     size: int = Field(ge=0)
-    recorded: dt.date
+    recorded: Day
     note: str = ""
 
 
@@ -78,7 +96,7 @@ class Interview(_Model):
     role: str
     pseudonym: str = Field(min_length=1, description="Never a real name, e.g. 'Mentor A'.")
     name: str = Field("", description="Real name: shown in reports only with names_consent.")
-    date: dt.date | None = None
+    date: Day | None = None
     minutes: int | None = Field(None, ge=1)
     indicators: tuple[str, ...] = ()
     note: str = ""
@@ -106,7 +124,7 @@ class Priority(_Model):
     goal: str = Field(min_length=1)
     actions: tuple[str, ...] = ()
     owner: str = ""
-    target: dt.date | None = None
+    target: Day | None = None
 
 
 class Plan(_Model):
@@ -128,7 +146,7 @@ class Manifest(_Model):
     framework_version: str = ""
     service: Service
     privacy: Privacy = Privacy()
-    dates: dict[str, dt.date] = Field(
+    dates: dict[str, Day] = Field(
         default_factory=dict, description="Event id -> the date it happened."
     )
     eligibility: dict[str, bool] = Field(default_factory=dict)
@@ -283,7 +301,7 @@ def edit(workspace: Workspace) -> Iterator[CommentedMap]:
         _parse(text, path)  # refuse to rewrite a manifest that is already broken
         document = load_roundtrip(text, path)
         yield document
-        new_text = dump_roundtrip(document)
+        new_text = dump_roundtrip(document, like=text)
         manifest = _parse_new(new_text, path)
         write_atomic(path, new_text)
     workspace.manifest = manifest
@@ -299,24 +317,6 @@ def _parse_new(text: str, path: Path) -> Manifest:
             for p in exc.problems
         ]
         raise WorkspaceError(problems) from None
-
-
-def child(mapping: CommentedMap, key: str) -> CommentedMap:
-    """``mapping[key]`` as a block mapping, created when missing or empty."""
-    value = mapping.get(key)
-    if not isinstance(value, CommentedMap):
-        value = CommentedMap()
-        mapping[key] = value
-    return value
-
-
-def child_list(mapping: CommentedMap, key: str) -> CommentedSeq:
-    """``mapping[key]`` as a block list, created when missing or empty."""
-    value = mapping.get(key)
-    if not isinstance(value, CommentedSeq):
-        value = CommentedSeq()
-        mapping[key] = value
-    return value
 
 
 def block(data: dict[str, Any]) -> CommentedMap:
@@ -380,9 +380,10 @@ def today() -> dt.date:
     fixed = os.environ.get("MENTORQA_TODAY")
     if fixed:
         try:
-            return dt.date.fromisoformat(fixed)
+            return plausible(dt.date.fromisoformat(fixed))
         except ValueError:
             raise MentorqaError(
-                f"MENTORQA_TODAY must be a date like 2026-03-01, not '{fixed}'"
+                f"MENTORQA_TODAY must be a date like 2026-03-01 between {EARLIEST_DATE.year} and "
+                f"{LATEST_DATE.year}, not '{fixed}'"
             ) from None
     return dt.date.today()

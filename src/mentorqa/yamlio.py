@@ -179,13 +179,39 @@ def _fast_loader() -> Callable[[str], Any] | None:
     return load
 
 
-def roundtrip_yaml() -> YAML:
-    """A YAML instance that keeps comments, key order and quoting when a file is rewritten."""
+def roundtrip_yaml(mapping: int = 2, offset: int = 2) -> YAML:
+    """A YAML instance that keeps comments, key order and quoting when a file is rewritten.
+
+    ``mapping`` is the indent of nested keys, ``offset`` that of a list's ``-`` under its key.
+    """
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
     return yaml
+
+
+def guess_indent(text: str) -> tuple[int, int]:
+    """The nested-key indent and list-dash offset a hand-written file uses (default 2 and 2), so
+    that a rewrite keeps the file's own layout rather than re-indenting every list."""
+    mapping: int | None = None
+    offset: int | None = None
+    parent: int | None = None  # indent of the previous line when it was 'key:' opening a block
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if parent is not None:
+            if stripped.startswith("- ") and offset is None and indent >= parent:
+                offset = indent - parent
+            elif not stripped.startswith("- ") and mapping is None and indent > parent:
+                mapping = indent - parent
+        opens_block = stripped.rstrip().endswith(":") and not stripped.startswith("- ")
+        parent = indent if opens_block else None
+        if mapping is not None and offset is not None:
+            break
+    return (mapping or 2, 2 if offset is None else offset)
 
 
 def load_roundtrip(text: str, path: Path) -> Any:
@@ -198,9 +224,11 @@ def load_roundtrip(text: str, path: Path) -> Any:
         raise MentorqaError(_value_problem(exc, text, path)) from None
 
 
-def dump_roundtrip(data: Any) -> str:
+def dump_roundtrip(data: Any, like: str | None = None) -> str:
+    """``data`` as YAML text, indented like the text ``like`` when given."""
     stream = io.StringIO()
-    roundtrip_yaml().dump(data, stream)
+    yaml = roundtrip_yaml(*guess_indent(like)) if like is not None else roundtrip_yaml()
+    yaml.dump(data, stream)
     return stream.getvalue()
 
 
@@ -256,6 +284,8 @@ def _friendly(error: Any) -> str:
     message: str = error["msg"]
     message = message.removeprefix("Value error, ")
     name = f"'{field}': " if field is not None else ""
+    if kind == "value_error":  # our own validators say what they found
+        return f"{name}{message}"
     if "input" in error and kind not in ("model_type", "dict_type"):
         shown = repr(error["input"])
         if len(shown) <= 40:

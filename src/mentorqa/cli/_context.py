@@ -7,9 +7,11 @@ from pathlib import Path
 
 from .. import workspace as ws_module
 from ..assessment import Assessment, assess
+from ..errors import Problem, UnknownFrameworkError
 from ..frameworks import Found, Framework, get
 from ..records import inspect
 from ..workspace import Workspace
+from ..yamlio import load_roundtrip, locate, read_text
 from ._common import err
 
 
@@ -32,7 +34,15 @@ class Context:
 
 def load(workspace: Path | None) -> Context:
     ws = ws_module.load(workspace)
-    found = get(ws.manifest.framework, ws.root)
+    try:
+        found = get(ws.manifest.framework, ws.root)
+    except UnknownFrameworkError as exc:
+        # Point at the manifest's 'framework:' line, where the id came from.
+        path = ws.manifest_path
+        place = locate(load_roundtrip(read_text(path), path), ["framework"]) or (None, None)
+        raise UnknownFrameworkError(
+            [Problem(p.message, path, *place) for p in exc.problems]
+        ) from None
     recorded = ws.manifest.framework_version
     if recorded and recorded != found.framework.version:
         err.print(

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import FrameworkError, MentorqaError, Problem
+from ..errors import MentorqaError, Problem, UnknownFrameworkError
 from ..resources import bundled_dir
 from .loader import load_framework
 from .model import Framework
@@ -77,7 +77,7 @@ def get(framework_id: str, workspace_root: Path | None = None) -> Found:
             if framework.id == framework_id:
                 return Found(framework, path, source.origin)
     available = sorted({f.framework.id for f in discover(workspace_root)[0]})
-    raise FrameworkError(
+    raise UnknownFrameworkError(
         f"unknown framework '{framework_id}'; available: {', '.join(available) or 'none'} "
         "(see 'mentorqa frameworks list')"
     )

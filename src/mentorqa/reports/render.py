@@ -315,9 +315,10 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
         raise UsageError(f"unknown report kind '{kind}' for {fw.id}; use one of: {kinds}")
     folders = template_folders(workspace_root)
     env = _environment(folders)
+    context = build_context(result)
     try:
         template = env.get_template(report.template)
-        return str(template.render(build_context(result)))
+        return str(template.render(context))
     except TemplateNotFound:
         raise MentorqaError(
             f"template '{report.template}' for report '{kind}' was not found in "
@@ -341,6 +342,33 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
         raise MentorqaError(
             f"template '{report.template}' failed: {exc}; check the names it uses"
         ) from None
+    except UnicodeDecodeError:
+        raise MentorqaError(
+            f"template '{report.template}' is not UTF-8 text; save it as UTF-8"
+        ) from None
+    except Exception as exc:  # a workspace template's own mistake, e.g. {{ 1/0 }}
+        file, line = _template_place(exc, folders)
+        raise MentorqaError(
+            Problem(
+                f"template failed while rendering: {type(exc).__name__}: {exc}; "
+                "fix the expression at this place",
+                file or Path(report.template),
+                line,
+            )
+        ) from None
+
+
+def _template_place(exc: BaseException, folders: list[Path]) -> tuple[Path | None, int | None]:
+    """The template file and line where ``exc`` was raised (Jinja puts them in the traceback)."""
+    roots = [str(f) for f in folders]
+    place: tuple[Path | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if any(name.startswith(root) for root in roots):
+            place = (Path(name), tb.tb_lineno)
+        tb = tb.tb_next
+    return place
 
 
 _CSS = """
