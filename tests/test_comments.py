@@ -9,19 +9,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.comments import CommentedMap
 
-from mentorqa.comments import append_in, drop_in, put_in, remove_item
+from mentorqa.comments import append_in, drop_in, lost_comments, put_in, remove_item
 from mentorqa.yamlio import dump_roundtrip, load_roundtrip, load_safe
 
 HERE = Path("manifest.yaml")
 
 scalars = st.integers(min_value=0, max_value=99)
-leaf_maps = st.dictionaries(st.sampled_from("abc"), scalars, min_size=1, max_size=3)
+# Leaves are numbers or flow lists such as [1, 2], which ruamel treats differently for comments.
+leaves = st.one_of(scalars, st.lists(scalars, min_size=1, max_size=2))
+leaf_maps = st.dictionaries(st.sampled_from("abc"), leaves, min_size=1, max_size=3)
 values = st.one_of(
     scalars,
     leaf_maps,
     st.lists(leaf_maps, min_size=1, max_size=3),
 )
 documents = st.dictionaries(st.sampled_from(["k1", "k2", "k3", "k4"]), values, min_size=1)
+
+
+def leaf(value: int | list[int]) -> str:
+    """A leaf as written by hand: a flow list carries an end-of-line comment."""
+    if isinstance(value, int):
+        return str(value)
+    return "[" + ", ".join(map(str, value)) + "]  # flow"
 
 
 def commented(data: dict[str, Any], offset: int) -> str:
@@ -44,18 +53,18 @@ def commented(data: dict[str, Any], offset: int) -> str:
             lines.append(f"{key}: {value}")
         elif isinstance(value, dict):
             lines.append(f"{key}:")
-            for sub, leaf in value.items():
+            for sub, inner in value.items():
                 comment(2)
-                lines.append(f"  {sub}: {leaf}")
+                lines.append(f"  {sub}: {leaf(inner)}")
         else:
             lines.append(f"{key}:")
             for item in value:
                 comment(offset)
-                for n, (sub, leaf) in enumerate(item.items()):
+                for n, (sub, inner) in enumerate(item.items()):
                     if n:
                         comment(offset + 2)
                     lead = "- " if n == 0 else "  "
-                    lines.append(" " * offset + f"{lead}{sub}: {leaf}")
+                    lines.append(" " * offset + f"{lead}{sub}: {leaf(inner)}")
     comment(0)  # a last comment, at the end of the file
     return "\n".join(lines) + "\n"
 
@@ -126,3 +135,9 @@ def test_edits_keep_every_comment_line_and_the_layout(
     # Without edits, a rewrite is the file as written, byte for byte.
     if not changes:
         assert out == text
+
+
+def test_lost_comments_names_whole_lines_only() -> None:
+    before = "# keep\nx: 1  # end of line\n# gone\ny: 2\n"
+    assert lost_comments(before, "# keep\nx: 1\ny: 2\n") == ["# gone"]
+    assert lost_comments(before, before) == []

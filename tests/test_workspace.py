@@ -599,8 +599,7 @@ def test_every_write_command_keeps_comments_in_their_place(qim_ws: Path) -> None
         text = manifest(qim_ws)
         assert _comment_lines(text) == comments, command
         assert _line_after(text, f"# {b} is next: minutes due in July") == f"{b}:", command
-        if "\ninterviews:" in text:  # removing the last interview removes the empty list
-            assert _line_after(text, "# Interviews come last").startswith("interviews:"), command
+        assert _line_after(text, "# Interviews come last").startswith("interviews:"), command
         assert _line_after(
             text, "# Answers to the eligibility questions (see 'mentorqa eligibility')."
         ).startswith("eligibility:"), command
@@ -608,7 +607,7 @@ def test_every_write_command_keeps_comments_in_their_place(qim_ws: Path) -> None
     assert "status: met         # waiting on trustees" in text or "# waiting on trustees" in text
     assert "\n    - file: evidence/y.pdf\n" in text  # the hand-written list layout is kept
     assert "turnover: 200000\n" in text
-    assert text.endswith("# Interviews come last\n")
+    assert text.endswith("# Interviews come last\ninterviews: []\n")  # emptied, still there
 
 
 @pytest.mark.parametrize(
@@ -712,3 +711,83 @@ def test_the_statement_needs_a_name_and_role(nqms_ws: Path) -> None:
     result = run("sign", "--name", " ", "--role", "Director", cwd=nqms_ws)
     assert result.exit_code == 2 and "--name must not be empty" in result.stderr
     assert manifest(nqms_ws) == before
+
+
+HEAD = 'mentorqa: 1\nframework: qim\nframework_version: "2022, mentorqa model"\nservice:\n  name: "X"\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "command", "expected"),
+    [
+        pytest.param(
+            "dates:\n  registration: 2026-03-01\n# interviews\ninterviews:\n# first interview\n"
+            "- role: mentor\n  pseudonym: Mentor A\n  indicators: [QIM-SV-A01, QIM-SV-A02]\n"
+            "# after interviews\nareas:\n  service:\n    strengths: [good]\n",
+            ["interview", "remove", "Mentor A"],
+            ["interviews: []", "# after interviews\nareas:"],
+            id="comment after a list whose last item ends in a flow list",
+        ),
+        pytest.param(
+            "indicators:\n  QIM-SV-A01:\n    self: {status: met}\n    # about evidence\n"
+            "    evidence:\n      - file: evidence/a.md\n        sha256: x\n        size: 6\n"
+            "        recorded: 2026-05-01\n",
+            ["evidence", "remove", "QIM-SV-A01", "evidence/a.md"],
+            ["# about evidence", "evidence: []"],
+            id="comment above a key after a flow mapping",
+        ),
+        pytest.param(
+            "indicators:\n  QIM-SV-A02:\n    self: {status: met}  # flow self\n# trailing\n",
+            ["mark", "QIM-SV-A03", "met"],
+            ["self: {status: met}  # flow self\n  QIM-SV-A03:", "# trailing\n"],
+            id="comment lines after a flow value with an end-of-line comment",
+        ),
+        pytest.param(
+            "dates:\n  registration: 2026-03-01\ninterviews:  # people we talked to\n"
+            "- role: mentor\n  pseudonym: Mentor A\n",
+            ["interview", "add", "mentee", "Mentee B"],
+            ["interviews:  # people we talked to\n- role: mentor\n", "\n- role: mentee\n"],
+            id="list layout kept when its key has an end-of-line comment",
+        ),
+        pytest.param(
+            "dates:  # when\n  # only date\n  registration: 2026-03-01\n  # after only\n# eof\n",
+            ["event", "registration", "--clear"],
+            ["dates: {}", "# when", "# only date", "# after only", "# eof"],
+            id="clearing the last date keeps the block and its comments",
+        ),
+        pytest.param(
+            "indicators:\n  QIM-SV-A02:\n    self:\n      status: met\n      note: "
+            + "word " * 30
+            + "end\n",
+            ["mark", "QIM-SV-A01", "met"],
+            ["note: " + "word " * 30 + "end\n"],
+            id="a long line is not re-wrapped",
+        ),
+    ],
+)
+def test_hand_written_shapes_survive_a_rewrite(
+    qim_ws: Path, body: str, command: list[str], expected: list[str]
+) -> None:
+    write_tree(qim_ws, {"evidence/a.md": "a", "mentorqa.yaml": HEAD + body})
+    before = manifest(qim_ws)
+    result = run(*command, cwd=qim_ws)
+    assert result.exit_code == 0, result.stderr
+    after = manifest(qim_ws)
+    assert _comment_lines(after) == _comment_lines(before)
+    for text in expected:
+        assert text in after
+    assert run("check", cwd=qim_ws).exit_code in (0, 1)  # still a valid manifest
+
+
+def test_windows_line_endings_and_document_markers_are_kept(qim_ws: Path) -> None:
+    text = "%YAML 1.2\n---\n" + HEAD + "dates:\n  registration: 2026-03-01\n...\n"
+    (qim_ws / "mentorqa.yaml").write_bytes(text.replace("\n", "\r\n").encode())
+    assert run("event", "first_area_uploaded", "2026-04-01", cwd=qim_ws).exit_code == 0
+    raw = (qim_ws / "mentorqa.yaml").read_bytes().decode()
+    assert raw.count("\r\n") == raw.count("\n")  # every line still ends in CRLF
+    assert raw.startswith("%YAML 1.2\r\n---\r\n") and raw.endswith("...\r\n")
+    assert "  first_area_uploaded: 2026-04-01\r\n" in raw
+
+
+def test_huge_whole_amounts_are_stored_exactly(qim_ws: Path) -> None:
+    assert run("service", "--turnover", "12345678901234567891", cwd=qim_ws).exit_code == 0
+    assert "turnover: 12345678901234567891\n" in manifest(qim_ws)

@@ -1,14 +1,18 @@
 """Change round-trip YAML without losing the user's comments.
 
-ruamel.yaml keeps a comment line with the value printed just above it: the comment above
-``QIM-SV-A02:`` belongs to the last scalar of ``QIM-SV-A01``, and the comment above ``eligibility:``
-to the last date under ``dates:``. Replacing, deleting or appending naively therefore drops such
-comments or moves them into the wrong block. The four operations here carry those comment lines
-(the "tail" of a node) over to wherever the same place in the file is after the change.
+ruamel.yaml hangs a comment line on a neighbouring node rather than on the line below it: the
+comment above ``QIM-SV-A02:`` belongs to the last scalar of ``QIM-SV-A01``, the comment above
+``eligibility:`` to the last date under ``dates:``. Depending on the shape around it, it may also
+sit on the key it precedes (after a flow value such as ``[a, b]``), on a list's end, or on the
+list it leads. Replacing, deleting or appending naively therefore drops such comments or moves
+them into the wrong block. The operations here carry those comment lines over to wherever the
+same place in the file is after the change. :func:`lost_comments` is the safety net that
+:func:`mentorqa.workspace.edit` applies on top.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,23 +24,42 @@ Collection = CommentedMap | CommentedSeq
 Slot = tuple[Collection, Any, int]  # a container, a key or index in it, a position in ca.items
 
 
+def _block(value: Any) -> bool:
+    """A non-empty block collection: comments after it hang on its own last value."""
+    return (
+        isinstance(value, (CommentedMap, CommentedSeq))
+        and len(value) > 0
+        and not value.fa.flow_style()
+    )
+
+
+def _position(container: Collection) -> int:
+    return 2 if isinstance(container, CommentedMap) else 0
+
+
+def _keys(node: Collection) -> list[Any]:
+    return list(node.keys()) if isinstance(node, CommentedMap) else list(range(len(node)))
+
+
 def _slot_of(container: Collection, key: Any) -> Slot:
-    """Where the comment after ``container[key]`` is kept: after its last scalar."""
+    """Where the comment after ``container[key]`` is kept: after its last scalar line."""
     value = container[key]
-    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
-        return _last_slot(value)
-    return (container, key, 2 if isinstance(container, CommentedMap) else 0)
+    if _block(value):
+        return _slot_of(value, _keys(value)[-1])
+    return (container, key, _position(container))
 
 
-def _last_slot(node: Collection) -> Slot:
-    last = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
-    return _slot_of(node, last)
+def _render(tokens: Sequence[Any]) -> str:
+    lines = []
+    for token in tokens:
+        if isinstance(token, CommentToken):
+            indent = " " * token.column
+            lines += [indent + line.lstrip(" ") for line in token.value.splitlines()]
+    return "".join(line + "\n" for line in lines)
 
 
-def _detach(slot: Slot | None) -> str:
+def _detach(slot: Slot) -> str:
     """Remove and return the whole comment lines after a slot; an end-of-line comment stays."""
-    if slot is None:
-        return ""
     container, key, position = slot
     entry = container.ca.items.get(key)
     token = entry[position] if entry and len(entry) > position else None
@@ -49,12 +72,34 @@ def _detach(slot: Slot | None) -> str:
         token.value = head + newline
     else:
         entry[position] = None
+        value = container[key]
+        # A flow value shares this token as its own comment: clear it there too.
+        shared = value.ca.comment if isinstance(value, (CommentedMap, CommentedSeq)) else None
+        if shared and shared[0] is token:
+            shared[0] = None
     return rest
 
 
-def _attach(slot: Slot | None, lines: str) -> None:
+def _take_end(node: Collection) -> str:
+    """Remove and return the comment lines ruamel keeps at the end of a collection."""
+    tokens = list(node.ca.end or [])
+    node.ca.end = []
+    return _render(tokens)
+
+
+def _detach_tail(node: Collection) -> str:
+    """The whole comment lines after the last line of a block collection, detached."""
+    chain = [node]
+    while _block(chain[-1][_keys(chain[-1])[-1]]):
+        chain.append(chain[-1][_keys(chain[-1])[-1]])
+    innermost = chain[-1]
+    text = _detach((innermost, _keys(innermost)[-1], _position(innermost)))
+    return text + "".join(_take_end(n) for n in reversed(chain))
+
+
+def _attach(slot: Slot, lines: str) -> None:
     """Put comment lines after a slot (after any end-of-line comment already there)."""
-    if not lines or slot is None:
+    if not lines:
         return
     container, key, position = slot
     entry = container.ca.items.setdefault(key, [None, None, None, None])
@@ -80,10 +125,21 @@ def _before_lines(container: Collection, key: Any) -> str:
         found += comment[1]
         comment[1] = None
     entry = container.ca.items.get(key)
-    if entry and len(entry) > 3 and entry[3]:
+    if entry and len(entry) > 3 and entry[3] is not None:
         found += [t for t in entry[3] if all(t is not f for f in found)]
-        entry[3] = None
+        entry[3] = None  # an empty list here would still make ruamel print the value inline
     return _render(found)
+
+
+def _key_lines(container: Collection, key: Any) -> str:
+    """Detach the comment lines ruamel keeps on a key or item as coming just before it (it does
+    so after a flow value such as ``[a, b]``)."""
+    entry = container.ca.items.get(key)
+    if not (entry and len(entry) > 1 and entry[1]):
+        return ""
+    tokens = entry[1]
+    entry[1] = None
+    return _render(tokens)
 
 
 def _own_lines(node: Collection) -> str:
@@ -97,15 +153,6 @@ def _own_lines(node: Collection) -> str:
     return _render(tokens)
 
 
-def _render(tokens: list[Any]) -> str:
-    lines = []
-    for token in tokens:
-        if isinstance(token, CommentToken):
-            indent = " " * token.column
-            lines += [indent + line.lstrip(" ") for line in token.value.splitlines()]
-    return "".join(line + "\n" for line in lines)
-
-
 def _lead(container: Collection, lines: str) -> None:
     """Put comment lines above the first entry of ``container`` (after any already there)."""
     if not lines:
@@ -117,15 +164,16 @@ def _lead(container: Collection, lines: str) -> None:
     container.ca.comment[1] = before
 
 
-def _harvest(container: Collection, key: Any) -> str:
-    """Detach every whole comment line from ``container[key]`` down, in file order (for a value
-    about to be deleted or replaced); end-of-line comments go with their lines."""
+def _harvest(container: Collection, key: Any, *, with_key: bool = True) -> str:
+    """Detach every whole comment line of ``container[key]``, in file order, for a value about to
+    be deleted (``with_key``: also those just before the key) or replaced."""
     value = container[key]
-    lines = _before_lines(container, key)
-    if not (isinstance(value, (CommentedMap, CommentedSeq)) and len(value)):
-        return lines + _detach((container, key, 2 if isinstance(container, CommentedMap) else 0))
-    inner = list(value.keys()) if isinstance(value, CommentedMap) else range(len(value))
-    return lines + "".join(_harvest(value, k) for k in inner)
+    lines = _key_lines(container, key) if with_key else ""
+    lines += _before_lines(container, key)
+    if not _block(value):
+        return lines + _detach((container, key, _position(container)))
+    inner = "".join(_harvest(value, k) for k in _keys(value))
+    return lines + inner + _take_end(value)
 
 
 def update(mapping: CommentedMap, values: Mapping[str, Any]) -> None:
@@ -139,21 +187,21 @@ def update(mapping: CommentedMap, values: Mapping[str, Any]) -> None:
 def put(mapping: CommentedMap, key: str, value: Any) -> None:
     """``mapping[key] = value``, keeping comments; a mapping replacing a mapping updates it."""
     old = mapping.get(key)
-    if isinstance(old, CommentedMap) and len(old) and isinstance(value, Mapping):
+    if _block(old) and isinstance(old, CommentedMap) and isinstance(value, Mapping):
         update(old, value)
         return
     if key in mapping:
-        tail = _harvest(mapping, key)
+        tail = _harvest(mapping, key, with_key=False)
         mapping[key] = value
         _attach(_slot_of(mapping, key), tail)
     else:
-        tail = _detach(_last_slot(mapping)) if len(mapping) else ""
+        tail = _detach_tail(mapping) if len(mapping) else ""
         mapping[key] = value
-        _attach(_last_slot(mapping), tail)
+        _attach(_slot_of(mapping, key), tail)
 
 
 def drop(mapping: CommentedMap, key: str) -> str:
-    """``del mapping[key]``; the comment lines that followed it now follow what came before.
+    """``del mapping[key]``; the comment lines that went with it now follow what came before.
 
     Returns the lines it could not place (the mapping is left empty), for the caller to put
     after the mapping itself.
@@ -163,72 +211,83 @@ def drop(mapping: CommentedMap, key: str) -> str:
     keys = list(mapping.keys())
     index = keys.index(key)
     tail = _harvest(mapping, key)
+    if index == len(keys) - 1:
+        tail += _take_end(mapping)
     del mapping[key]
     mapping.ca.items.pop(key, None)
     if not len(mapping):
-        tail = _own_lines(mapping) + tail
-    if not tail:
-        return ""
+        return _own_lines(mapping) + tail
     if index > 0:
         _attach(_slot_of(mapping, keys[index - 1]), tail)
-        return ""
-    if not len(mapping):
-        return tail
-    _lead(mapping, tail)
+    else:
+        _lead(mapping, tail)
     return ""
 
 
-def drop_in(document: CommentedMap, path: Sequence[str]) -> None:
-    """Delete the key at ``path``; comment lines it leaves go after the nearest block above."""
-    parents: list[CommentedMap] = [document]
+def _container(document: CommentedMap, path: Sequence[str]) -> tuple[Collection, Any] | None:
+    """The collection holding the last key of ``path``, and that key."""
+    node: Any = document
     for key in path[:-1]:
-        below = parents[-1].get(key)
-        if not isinstance(below, CommentedMap):
-            return
-        parents.append(below)
-    leftover = drop(parents[-1], path[-1])
-    # A mapping left empty cannot carry comment lines after it (ruamel would print them between
-    # the key and its '{}'), so it goes too and its lines move up to what came before it.
-    depth = len(parents) - 1
-    while leftover and depth > 0:
-        parent, key = parents[depth - 1], path[depth - 1]
-        leftover = _reattach(parent, key, leftover)
-        depth -= 1
+        node = node.get(key) if isinstance(node, CommentedMap) else None
+    if not isinstance(node, CommentedMap) or path[-1] not in node:
+        return None
+    return node, path[-1]
 
 
-def _reattach(parent: CommentedMap, key: str, lines: str) -> str:
-    """Drop the now-empty ``parent[key]`` and place ``lines`` where it was."""
-    _attach(_slot_of(parent, key), lines)  # parked on the key, then moved by drop()
-    return drop(parent, key)
+def _empty(parent: Collection, key: Any, lines: str) -> None:
+    """``parent[key]`` is now empty: print it as ``{}`` or ``[]`` with ``lines`` after it (an
+    empty block collection cannot carry comments)."""
+    parent[key].fa.set_flow_style()
+    entry = parent.ca.items.get(key)
+    if entry and len(entry) > 3 and not entry[3]:
+        entry[3] = None  # emptied by _own_lines; an empty list would still read as comments
+    _attach((parent, key, _position(parent)), lines)
+
+
+def drop_in(document: CommentedMap, path: Sequence[str]) -> None:
+    """Delete the key at ``path``; a mapping it leaves empty stays, as ``{}``."""
+    found = _container(document, path)
+    if found is None:
+        return
+    mapping, key = found
+    assert isinstance(mapping, CommentedMap)
+    leftover = drop(mapping, key)
+    if len(path) > 1:
+        parent = _container(document, path[:-1])
+        if parent is not None and len(mapping) == 0:
+            _empty(parent[0], parent[1], leftover)
 
 
 def remove_item(document: CommentedMap, path: Sequence[str], index: int) -> None:
-    """Delete item ``index`` of the list at ``path``. A list left empty is dropped with its key
-    (an empty block list cannot carry comments); its comment lines move to what came before."""
-    node: Any = document
-    for key in path:
-        node = node[key]
-    if len(node) == 1:
-        drop_in(document, path)
-    else:
-        delete(node, index)
+    """Delete item ``index`` of the list at ``path``; a list left empty stays, as ``[]``."""
+    found = _container(document, path)
+    assert found is not None
+    parent, key = found
+    seq = parent[key]
+    if len(seq) > 1:
+        delete(seq, index)
+        return
+    lines = _own_lines(seq) + _harvest(seq, 0) + _take_end(seq)
+    del seq[0]
+    _empty(parent, key, lines)
 
 
 def append(seq: CommentedSeq, item: Any) -> None:
     """``seq.append(item)``; comment lines after the list stay after it."""
-    tail = _detach(_last_slot(seq)) if len(seq) else ""
+    tail = _detach_tail(seq) if _block(seq) else ""
     seq.append(item)
-    _attach(_last_slot(seq), tail)
+    _attach(_slot_of(seq, len(seq) - 1), tail)
 
 
 def delete(seq: CommentedSeq, index: int) -> None:
-    """``del seq[index]`` in a list that keeps at least one item; the comment lines that followed
+    """``del seq[index]`` in a list that keeps at least one item; the comment lines that went with
     the item now follow the one before (or lead the list)."""
-    tail = _harvest(seq, index)
-    del seq[index]
+    last = index == len(seq) - 1
+    tail = _harvest(seq, index) + (_take_end(seq) if last else "")
+    del seq[index]  # ruamel renumbers the comment entries of the items after it
     if index > 0:
         _attach(_slot_of(seq, index - 1), tail)
-    elif len(seq):
+    else:
         _lead(seq, tail)
 
 
@@ -258,3 +317,13 @@ def append_in(document: CommentedMap, path: Sequence[str], item: Any) -> int:
         return len(node)
     put_in(document, path, CommentedSeq([item]))
     return 1
+
+
+def comment_lines(text: str) -> Counter[str]:
+    """The whole-line comments of a YAML text (end-of-line comments leave with their lines)."""
+    return Counter(line.strip() for line in text.splitlines() if line.lstrip().startswith("#"))
+
+
+def lost_comments(before: str, after: str) -> list[str]:
+    """Whole-line comments of ``before`` that ``after`` no longer has."""
+    return sorted((comment_lines(before) - comment_lines(after)).elements())

@@ -24,11 +24,14 @@ def parse_amount(text: str, what: str = "amount") -> float:
             f"{what} '{text}' is not a plain non-negative number; write it like 120000, "
             "120,000 or £120,000"
         )
-    value = float(match.group(1).replace(",", "").replace("_", "") + (match.group(2) or ""))
+    digits = match.group(1).replace(",", "").replace("_", "")
+    if match.group(2) is None or not match.group(2).strip(".0"):
+        # Whole amounts stay whole and exact: a recorded turnover reads 200000, not 200000.0.
+        return int(digits)
+    value = float(digits + match.group(2))
     if not math.isfinite(value):
         raise UsageError(f"{what} '{text}' is too large")
-    # Whole amounts stay whole, so that a recorded turnover reads 200000, not 200000.0.
-    return int(value) if value.is_integer() else value
+    return value
 
 
 def _in_band(band: FeeBand | MembershipBand, turnover: float) -> bool:

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .comments import lost_comments
 from .errors import MentorqaError, Problem, WorkspaceError
 from .yamlio import dump_roundtrip, load_roundtrip, load_safe, read_text, validation_problems
 
@@ -303,8 +304,24 @@ def edit(workspace: Workspace) -> Iterator[CommentedMap]:
         yield document
         new_text = dump_roundtrip(document, like=text)
         manifest = _parse_new(new_text, path)
+        if lost := lost_comments(text, new_text):
+            # comments.py places every comment line; should a shape escape it, keep the file.
+            raise WorkspaceError(
+                Problem(
+                    f"not saved: the change would lose the comment line {lost[0]!r}; move that "
+                    "comment next to another line and run the command again",
+                    path,
+                )
+            )
+        if _uses_crlf(path):
+            new_text = new_text.replace("\n", "\r\n")  # keep Windows line endings as they were
         write_atomic(path, new_text)
     workspace.manifest = manifest
+
+
+def _uses_crlf(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return b"\r\n" in handle.read(65536)
 
 
 def _parse_new(text: str, path: Path) -> Manifest:

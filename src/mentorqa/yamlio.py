@@ -186,7 +186,7 @@ def roundtrip_yaml(mapping: int = 2, offset: int = 2) -> YAML:
     """
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 100
+    yaml.width = 4096  # never re-wrap a long line the user wrote
     yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
     return yaml
 
@@ -207,7 +207,8 @@ def guess_indent(text: str) -> tuple[int, int]:
                 offset = indent - parent
             elif not stripped.startswith("- ") and mapping is None and indent > parent:
                 mapping = indent - parent
-        opens_block = stripped.rstrip().endswith(":") and not stripped.startswith("- ")
+        content = _EOL_COMMENT.sub("", stripped).rstrip()
+        opens_block = content.endswith(":") and not stripped.startswith("- ")
         parent = indent if opens_block else None
         if mapping is not None and offset is not None:
             break
@@ -224,10 +225,24 @@ def load_roundtrip(text: str, path: Path) -> Any:
         raise MentorqaError(_value_problem(exc, text, path)) from None
 
 
+_EOL_COMMENT = re.compile(r"\s+#.*$")
+_DIRECTIVE = re.compile(r"^%YAML\s+(\d+)\.(\d+)\s*$", re.MULTILINE)
+
+
 def dump_roundtrip(data: Any, like: str | None = None) -> str:
-    """``data`` as YAML text, indented like the text ``like`` when given."""
+    """``data`` as YAML text, laid out like the text ``like`` when given: its indentation, its
+    ``%YAML`` directive and ``---`` / ``...`` document markers."""
     stream = io.StringIO()
-    yaml = roundtrip_yaml(*guess_indent(like)) if like is not None else roundtrip_yaml()
+    if like is None:
+        yaml = roundtrip_yaml()
+    else:
+        yaml = roundtrip_yaml(*guess_indent(like))
+        lines = [line.rstrip() for line in like.splitlines()]
+        if directive := _DIRECTIVE.search(like):
+            yaml.version = (int(directive.group(1)), int(directive.group(2)))
+        yaml.explicit_start = any(line == "---" or line.startswith("--- ") for line in lines)
+        content = [line for line in lines if line and not line.lstrip().startswith("#")]
+        yaml.explicit_end = bool(content) and content[-1] == "..."
     yaml.dump(data, stream)
     return stream.getvalue()
 
