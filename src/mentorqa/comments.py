@@ -224,11 +224,17 @@ def drop(mapping: CommentedMap, key: str) -> str:
     return ""
 
 
+def find(document: CommentedMap, path: Sequence[str]) -> Any:
+    """The value at ``path`` (keys of nested mappings), or None where the path breaks off."""
+    node: Any = document
+    for key in path:
+        node = node.get(key) if isinstance(node, CommentedMap) else None
+    return node
+
+
 def _container(document: CommentedMap, path: Sequence[str]) -> tuple[Collection, Any] | None:
     """The collection holding the last key of ``path``, and that key."""
-    node: Any = document
-    for key in path[:-1]:
-        node = node.get(key) if isinstance(node, CommentedMap) else None
+    node = find(document, path[:-1])
     if not isinstance(node, CommentedMap) or path[-1] not in node:
         return None
     return node, path[-1]
@@ -309,9 +315,7 @@ def put_in(document: CommentedMap, path: Sequence[str], value: Any) -> None:
 
 def append_in(document: CommentedMap, path: Sequence[str], item: Any) -> int:
     """Append ``item`` to the list at ``path`` (created when missing); returns the new length."""
-    node: Any = document
-    for key in path:
-        node = node.get(key) if isinstance(node, CommentedMap) else None
+    node = find(document, path)
     if isinstance(node, CommentedSeq) and len(node):
         append(node, item)
         return len(node)

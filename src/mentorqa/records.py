@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .assessment import FileState
-from .comments import append_in, delete, drop_in, put, put_in, remove_item, update
+from .comments import append_in, delete, drop_in, find, put, put_in, remove_item, update
 from .errors import MentorqaError, Problem, UsageError, WorkspaceError
 from .frameworks.model import Framework
 from .workspace import (
@@ -222,8 +222,7 @@ def add_evidence(
     with edit(ws) as doc:
         where = ("indicators", indicator, "evidence")
         for entry in entries:
-            record = (doc.get("indicators") or {}).get(indicator)
-            evidence = record.get("evidence") if isinstance(record, CommentedMap) else None
+            evidence = find(doc, where)
             same = [i for i, item in enumerate(evidence or []) if item.get("file") == entry["file"]]
             if evidence is None or not same:
                 append_in(doc, where, entry)
@@ -257,12 +256,12 @@ def remove_evidence(ws: Workspace, indicator: str, files: list[str]) -> int:
             wanted.add(Path(text).as_posix())  # a file already deleted: match the stored form
     removed = 0
     with edit(ws) as doc:
-        record = (doc.get("indicators") or {}).get(indicator)
-        evidence = record.get("evidence") if isinstance(record, CommentedMap) else None
-        if isinstance(record, CommentedMap) and isinstance(evidence, CommentedSeq):
+        where = ("indicators", indicator, "evidence")
+        evidence = find(doc, where)
+        if isinstance(evidence, CommentedSeq):
             for index in range(len(evidence) - 1, -1, -1):
                 if evidence[index].get("file") in wanted:
-                    remove_item(doc, ("indicators", indicator, "evidence"), index)
+                    remove_item(doc, where, index)
                     removed += 1
         if not removed:  # raised inside the edit, so the manifest is not rewritten
             raise UsageError(f"no evidence {', '.join(sorted(wanted))} is recorded for {indicator}")
@@ -392,7 +391,7 @@ def add_interview(
 
 def remove_interview(ws: Workspace, pseudonym: str) -> None:
     with edit(ws) as doc:
-        items = doc.get("interviews")
+        items = find(doc, ("interviews",))
         index = next(
             (i for i, item in enumerate(items or []) if item.get("pseudonym") == pseudonym), None
         )
@@ -526,8 +525,7 @@ def remove_priority(ws: Workspace, framework: Framework, number: int) -> None:
 
 
 def _priorities(doc: CommentedMap) -> list[Any]:
-    plan = doc.get("plan")
-    priorities = plan.get("priorities") if isinstance(plan, CommentedMap) else None
+    priorities = find(doc, ("plan", "priorities"))
     return list(priorities) if isinstance(priorities, CommentedSeq) else []
 
 

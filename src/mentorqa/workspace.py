@@ -298,7 +298,9 @@ def edit(workspace: Workspace) -> Iterator[CommentedMap]:
     """
     path = workspace.manifest_path
     with _locked(workspace.root):
-        text = read_text(path)
+        raw = read_text(path, newline="")  # one read; line endings as they are in the file
+        crlf = "\r\n" in raw
+        text = raw.replace("\r\n", "\n") if crlf else raw
         _parse(text, path)  # refuse to rewrite a manifest that is already broken
         document = load_roundtrip(text, path)
         yield document
@@ -313,15 +315,10 @@ def edit(workspace: Workspace) -> Iterator[CommentedMap]:
                     path,
                 )
             )
-        if _uses_crlf(path):
+        if crlf:
             new_text = new_text.replace("\n", "\r\n")  # keep Windows line endings as they were
         write_atomic(path, new_text)
     workspace.manifest = manifest
-
-
-def _uses_crlf(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return b"\r\n" in handle.read(65536)
 
 
 def _parse_new(text: str, path: Path) -> Manifest:

@@ -29,10 +29,14 @@ from .errors import MentorqaError, Problem
 M = TypeVar("M", bound=BaseModel)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into a user-facing error."""
+def read_text(path: Path, *, newline: str | None = None) -> str:
+    """Read a UTF-8 text file, turning OS and decoding errors into a user-facing error.
+
+    Line endings become ``\n`` unless ``newline=""`` asks for them as they are in the file.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline=newline) as handle:
+            return handle.read()
     except FileNotFoundError:
         raise MentorqaError(Problem("file not found", path)) from None
     except IsADirectoryError:
