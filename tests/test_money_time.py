@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from mentorqa.costs import parse_amount, quote
 from mentorqa.errors import UsageError
 from mentorqa.frameworks import get
-from mentorqa.timeline import add_months
+from mentorqa.rules.costs import quote
+from mentorqa.rules.timeline import add_months
+from mentorqa.values import parse_amount
 
 from .conftest import run
 
@@ -153,7 +154,7 @@ def test_eligibility_answers_are_recorded(qim_ws: Path) -> None:
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
-        ("nope=yes", "unknown criterion 'nope'"),
+        ("nope=yes", "unknown eligibility criterion 'nope'"),
         ("one_year", "is not ID=yes or ID=no"),
         ("vulnerable_people=maybe", "is not ID=yes or ID=no"),
     ],
@@ -191,7 +192,9 @@ def test_qim_timeline_from_registration(qim_ws: Path) -> None:
     assert ms["reaccreditation_reminder"]["due"] == "2029-03-30"
 
 
-def test_nqms_timeline_windows_and_check_ins(nqms_ws: Path) -> None:
+def test_nqms_timeline_windows_and_check_ins(
+    nqms_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Access 2026-02-02: the self-assessment is due in a 6-8 week window.
     ms = timeline(nqms_ws)
     assert (ms["self_assessment"]["earliest"], ms["self_assessment"]["due"]) == (
@@ -216,6 +219,9 @@ def test_nqms_timeline_windows_and_check_ins(nqms_ws: Path) -> None:
     assert ms["mini_review"]["due"] == "2027-04-30"
     assert ms["reassessment"]["due"] == "2029-04-24"
     assert run("event", "check_in-1", "2026-07-28", "-w", nqms_ws).exit_code == 0
+    # A date after today is scheduled: it counts as done only from that day on.
+    assert timeline(nqms_ws)["check_in-1"]["state"] == "scheduled"
+    monkeypatch.setenv("MENTORQA_TODAY", "2026-07-28")
     assert timeline(nqms_ws)["check_in-1"]["state"] == "done"
 
 

@@ -1,9 +1,23 @@
-"""Errors a user can act on. The CLI turns each into ``error: ...`` lines and an exit code."""
+"""Errors a user can act on, and the exit codes every command ends with.
+
+The CLI turns each :class:`MentorqaError` into ``error: ...`` lines and :attr:`ExitCode.ERROR`.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """What a command's exit status means (the contract's three codes)."""
+
+    OK = 0
+    NOT_HOLDING = 1  # the command ran and found that something does not hold
+    ERROR = 2  # the command could not do its work
 
 
 @dataclass(frozen=True)
@@ -32,7 +46,7 @@ class MentorqaError(Exception):
     Carries one or more :class:`Problem` so several problems give several lines.
     """
 
-    exit_code = 2
+    exit_code = ExitCode.ERROR
 
     def __init__(self, problems: str | Problem | list[Problem]) -> None:
         if isinstance(problems, str):
@@ -44,7 +58,7 @@ class MentorqaError(Exception):
 
 
 class UsageError(MentorqaError):
-    """A command-line argument that cannot be used."""
+    """A value given by the user (an argument, an id, a date) that cannot be used."""
 
 
 class FrameworkError(MentorqaError):
@@ -57,3 +71,40 @@ class WorkspaceError(MentorqaError):
 
 class UnknownFrameworkError(FrameworkError):
     """No framework with the id asked for is available."""
+
+
+def fold(value: str) -> str:
+    """The form ids are compared in: case-insensitive, with '-' and '_' alike."""
+    return value.strip().casefold().replace("_", "-")
+
+
+def resolve(kind: str, value: str, known: Iterable[str], where: str = "") -> str:
+    """The known id that ``value`` names (ids match case-insensitively, '-' and '_' alike).
+
+    An unknown id is a :class:`UsageError` in one wording everywhere: with ``did you mean`` when
+    one close id exists, otherwise the ids to choose from (or ``where`` to list them).
+    """
+    ids = list(known)
+    folded = {fold(i): i for i in ids}
+    found = folded.get(fold(value))
+    if found is not None:
+        return found
+    raise UsageError(unknown(kind, value, ids, where))
+
+
+def unknown(kind: str, value: str, known: list[str], where: str = "") -> str:
+    """The one wording of an unknown id, with a did-you-mean where one close id exists."""
+    folded = {fold(i): i for i in known}
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.75)
+    text = f"unknown {kind} '{value}'"
+    if close:
+        return f"{text}; did you mean '{folded[close[0]]}'?"
+    if known and len(known) <= 12:
+        return f"{text}; use one of: {', '.join(known)}"
+    if where:
+        return f"{text}; {where}"
+    return (
+        f"{text}; none is declared"
+        if not known
+        else f"{text}; use one of: {', '.join(known[:12])}, ..."
+    )

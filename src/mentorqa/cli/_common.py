@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from ..errors import MentorqaError
+from ..errors import ExitCode, MentorqaError
 
 # Messages are not wrapped (soft_wrap), so a long line stays one line when piped or logged;
 # tables still fit the terminal.
@@ -23,8 +23,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def report_error(exc: MentorqaError) -> None:
+    """One ``error:`` line per problem; a newline in a name cannot forge a second line."""
+    from ..views.text import esc
+
     for problem in exc.problems:
-        err.print(f"[bold red]error:[/] {escape(str(problem))}")
+        line = str(problem).replace("\n", "\\n")
+        err.print(f"[bold red]error:[/] {esc(line)}")
 
 
 # Value kinds as a non-programmer reads them: recent typer prints <str>, <int>, <path>, and
@@ -126,6 +130,82 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Path):
         return value.as_posix()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def write_output(workspace: Any, path: Path, data: str | bytes) -> None:
+    """Write an output file that can never replace the manifest or recorded evidence."""
+    from ..store.files import write_output as write
+
+    write(path, data, workspace.protected_files() if workspace is not None else frozenset())
+
+
+def show(lines: list[Any]) -> None:
+    """Print a view's lines and tables on stdout."""
+    for line in lines:
+        out.print(line)
+
+
+def finish(result: Any, json: bool = False, view: list[Any] | None = None) -> None:
+    """Print ``result`` as JSON or as ``view``, then end with the result's own exit code."""
+    if json:
+        print_json(result.to_dict())
+    elif view is not None:
+        show(view)
+    code = ExitCode(result.exit_code)
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def said(change: Any) -> None:
+    """What a write did, and what it replaced."""
+    from ..views.text import esc
+
+    out.print(esc(change.summary))
+    if change.replaced:
+        err.print(f"({esc(change.replaced)})")
+
+
+def _date(text: str) -> date:
+    from ..errors import UsageError
+    from ..values import parse_date
+
+    try:
+        return parse_date(text, "")
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc).strip()) from None
+
+
+def _amount(text: str) -> float:
+    from ..errors import UsageError
+    from ..values import parse_amount
+
+    try:
+        return parse_amount(text, "")
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc).strip()) from None
+
+
+def _minutes(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 24 * 60:
+        raise typer.BadParameter(f"'{text}' is not a number of minutes from 1 to 1440")
+    return int(text)
+
+
+def minutes_option(help: str) -> Any:
+    return typer.Option(metavar="MINUTES", parser=_minutes, help=help, show_default=False)
+
+
+def date_option(*names: str, help: str) -> Any:
+    """An option whose value is a DATE, checked as the command line is read."""
+    return typer.Option(*names, metavar="DATE", parser=_date, help=help, show_default=False)
+
+
+def amount_option(*names: str, help: str) -> Any:
+    return typer.Option(*names, metavar="AMOUNT", parser=_amount, help=help, show_default=False)
+
+
+def date_argument(help: str) -> Any:
+    return typer.Argument(metavar="DATE", parser=_date, help=help, show_default=False)
 
 
 JsonOption = Annotated[

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from .. import records
-from ..costs import parse_amount
 from ..errors import UsageError
-from ..frameworks import get
-from ..workspace import Manifest, find_root, today
-from ._common import JsonOption, WorkspaceOption, out, print_json
-from ._context import load
+from ..workspace import create_workspace, open_workspace
+from ._common import (
+    JsonOption,
+    WorkspaceOption,
+    amount_option,
+    date_argument,
+    date_option,
+    finish,
+    minutes_option,
+    out,
+    said,
+)
 
 
 class By(StrEnum):
@@ -41,18 +46,14 @@ def init(
     ] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", help="The service's name.")] = None,
     turnover: Annotated[
-        str | None,
-        typer.Option(
-            metavar="AMOUNT",
-            help="Annual turnover of the whole organisation, e.g. 120000 or £120,000.",
-        ),
+        float | None,
+        amount_option(help="Annual turnover of the whole organisation, e.g. 120000 or £120,000."),
     ] = None,
     start: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
+        date | None,
+        date_option(
             help="Date the process started (QiM: registration; NQMS: access to the "
-            "self-assessment), e.g. 2026-03-01. Default: today.",
+            "self-assessment), e.g. 2026-03-01. Without it, deadlines wait until you record it.",
         ),
     ] = None,
 ) -> None:
@@ -63,8 +64,8 @@ def init(
 
     Asks for a missing framework or name only when run at a terminal.
     """
-    if find_root(directory, must_exist=False) == directory.resolve():
-        raise UsageError(f"{directory / 'mentorqa.yaml'} already exists; nothing was changed")
+    from ..views.text import esc
+
     interactive = _stdin_is_terminal()
     if framework is None:
         if not interactive:
@@ -74,27 +75,14 @@ def init(
         if not interactive:
             raise UsageError("--name is required (the service's name)")
         name = typer.prompt("Name of the service")
-    fw = get(framework, directory.resolve() if directory.exists() else None).framework
-    amount = parse_amount(turnover, "turnover") if turnover else None
-    if amount is None and fw.fees.bands and interactive:
-        answer = typer.prompt(f"Annual turnover ({fw.fees.basis}); blank to skip", default="")
-        amount = parse_amount(answer, "turnover") if answer.strip() else None
-    started = records.parse_date(start, "--start") if start else today()
-    created = records.init(directory, fw, name, amount, started)
-    out.print(f"Created a {fw.name} workspace for [bold]{name}[/] in {directory.resolve()}:")
-    for path in created:
-        out.print(f"  {path.relative_to(directory.resolve()) if path.is_absolute() else path}")
-    if (
-        interactive
-        and fw.eligibility.criteria
-        and typer.confirm("Answer the eligibility questions now?", default=False)
-    ):
-        ctx = load(directory)
-        answers = [(c.id, typer.confirm(c.question, default=True)) for c in fw.eligibility.criteria]
-        records.answer(ctx.workspace, answers)
+    ws = create_workspace(directory, framework, name, turnover=turnover, start=start)
+    fw = ws.framework
+    out.print(f"Created a {esc(fw.name)} workspace for [bold]{esc(name)}[/] in {esc(ws.root)}:")
+    for path in ws.created:
+        out.print(f"  {esc(path.relative_to(ws.root) if path.is_absolute() else path)}")
     out.print(
-        "Next: [bold]mentorqa status[/] shows what to evidence; "
-        "[bold]mentorqa evidence add[/] records a document."
+        "Next: [bold]mentorqa eligibility[/] (are you eligible?), [bold]mentorqa cost[/] (what it "
+        "costs), [bold]mentorqa timeline[/] (by when)."
     )
 
 
@@ -111,7 +99,7 @@ def evidence_add(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH...", help="Files inside the workspace.")
     ],
-    note: Annotated[str, typer.Option(help="A short note about the evidence.")] = "",
+    note: Annotated[str | None, typer.Option(help="A short note about the evidence.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record files as evidence for an indicator, with a checksum, size and today's date.
@@ -119,10 +107,7 @@ def evidence_add(
     Paths are relative to the current folder and must lie inside the workspace. A file already
     recorded for the indicator is recorded afresh.
     """
-    ctx = load(workspace)
-    entries = records.add_evidence(ctx.workspace, ctx.framework, indicator, paths, note)
-    for entry in entries:
-        out.print(f"Recorded {entry['file']} for {indicator} ({entry['size']:,} bytes)")
+    said(open_workspace(workspace).add_evidence(indicator, *paths, note=note))
 
 
 @evidence_app.command("remove")
@@ -134,9 +119,7 @@ def evidence_remove(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget recorded evidence. The files themselves are not deleted."""
-    ctx = load(workspace)
-    count = records.remove_evidence(ctx.workspace, indicator, paths)
-    out.print(f"Removed {count} evidence record(s) from {indicator}; the files are untouched.")
+    said(open_workspace(workspace).remove_evidence(indicator, *paths))
 
 
 @evidence_app.command("list")
@@ -148,37 +131,10 @@ def evidence_list(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List recorded evidence, with whether each file is still as recorded."""
-    ctx = load(workspace)
-    if indicator is not None:
-        records.require_indicator(ctx.framework, indicator)
-    states = records.inspect(ctx.workspace)
-    rows = [
-        {
-            "indicator": ind_id,
-            "file": item.file,
-            "size": item.size,
-            "recorded": item.recorded,
-            "note": item.note,
-            "state": states.get(item.file, "ok"),
-        }
-        for ind_id, record in ctx.workspace.manifest.indicators.items()
-        if indicator is None or ind_id == indicator
-        for item in record.evidence
-    ]
-    if json:
-        print_json({"evidence": rows})
-        return
-    if not rows:
-        out.print("No evidence recorded yet. Add some with 'mentorqa evidence add INDICATOR FILE'.")
-        return
-    table = Table()
-    for column in ("indicator", "file", "recorded", "state", "note"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            *(escape(str(row[key])) for key in ("indicator", "file", "recorded", "state", "note"))
-        )
-    out.print(table)
+    from ..views import text
+
+    result = open_workspace(workspace).evidence(indicator)
+    finish(result, json, None if json else text.evidence(result.to_dict()["evidence"]))
 
 
 def mark(
@@ -186,16 +142,18 @@ def mark(
         str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
     ],
     status: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="STATUS",
             help="met, partly-met, not-met or not-applicable (as the framework allows).",
         ),
-    ],
+    ] = None,
     by: Annotated[
         By, typer.Option(help="Whose judgement: the service's own (self) or the assessor's.")
     ] = By.self,
-    note: Annotated[str, typer.Option(help="A comment, e.g. the assessor's reasons.")] = "",
+    note: Annotated[
+        str | None, typer.Option(help="A comment, e.g. the assessor's reasons.")
+    ] = None,
     rating: Annotated[
         int | None,
         typer.Option(
@@ -203,34 +161,35 @@ def mark(
             help="Quality rating, where the framework has a scale (NQMS: implementation quality).",
         ),
     ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the judgement instead.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record a judgement on an indicator: met, partly-met, not-met or not-applicable.
 
-    The assessor's judgement, where present, is the one that counts for levels."""
-    if status not in records.STATUSES:
-        raise UsageError(f"status '{status}' must be one of: {', '.join(records.STATUSES)}")
-    ctx = load(workspace)
-    records.mark(ctx.workspace, ctx.framework, indicator, status, by.value, note, rating)
-    label = ctx.framework.status_labels[status]
-    who = "the service" if by is By.self else "the assessor"
-    out.print(f"{indicator}: {label} (by {who})")
+    The assessor's judgement, where present, is the one that counts for levels. Marking again
+    keeps the rating and note unless new ones are given."""
+    ws = open_workspace(workspace)
+    if clear:
+        said(ws.clear_mark(indicator, by=by.value))
+        return
+    if status is None:
+        raise UsageError("missing argument 'STATUS'; see 'mentorqa mark --help'")
+    said(ws.mark(indicator, status, by=by.value, note=note, rating=rating))
 
 
 def event(
     event_id: Annotated[str, typer.Argument(metavar="EVENT", help="Event id, e.g. registration.")],
     when: Annotated[
-        str | None, typer.Argument(metavar="DATE", help="When it happened. Default: today.")
+        date | None, date_argument("When it happened (or is scheduled). Default: today.")
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget the event's date.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the date of a step of the process (see 'mentorqa timeline' for the events)."""
-    ctx = load(workspace)
-    day = None if clear else (records.parse_date(when) if when else today())
-    records.record_event(ctx.workspace, ctx.framework, event_id, day)
-    name = ctx.framework.event_names[event_id]
-    out.print(f"{name}: {'cleared' if day is None else day.isoformat()}")
+    from ..values import today
+
+    day = None if clear else (when or today())
+    said(open_workspace(workspace).record_event(event_id, day))
 
 
 interview_app = typer.Typer(
@@ -244,28 +203,24 @@ def interview_add(
     pseudonym: Annotated[
         str, typer.Argument(metavar="PSEUDONYM", help="A pseudonym such as 'Mentee A'.")
     ],
-    when: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Date of the interview.")
-    ] = None,
-    minutes: Annotated[
-        int | None, typer.Option(min=1, metavar="MINUTES", help="How long it lasted.")
-    ] = None,
+    when: Annotated[date | None, date_option("--date", help="Date of the interview.")] = None,
+    minutes: Annotated[int | None, minutes_option(help="How long it lasted.")] = None,
     informs: Annotated[
         list[str] | None,
         typer.Option(
             "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
         ),
     ] = None,
-    note: Annotated[str, typer.Option(help="A short note (no names).")] = "",
+    note: Annotated[str | None, typer.Option(help="A short note (no names).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record an interview. Keep notes that could identify people in private/."""
-    ctx = load(workspace)
-    day = records.parse_date(when, "--date") if when else None
-    records.add_interview(
-        ctx.workspace, ctx.framework, role, pseudonym, day, minutes, informs or [], note
+    ws = open_workspace(workspace)
+    said(
+        ws.add_interview(
+            role, pseudonym, date=when, minutes=minutes, informs=informs or [], note=note
+        )
     )
-    out.print(f"Recorded the interview with {role} '{pseudonym}'.")
 
 
 @interview_app.command("remove")
@@ -276,9 +231,7 @@ def interview_remove(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget a recorded interview."""
-    ctx = load(workspace)
-    records.remove_interview(ctx.workspace, pseudonym)
-    out.print(f"Removed the interview '{pseudonym}'.")
+    said(open_workspace(workspace).remove_interview(pseudonym))
 
 
 def case_study(
@@ -295,25 +248,21 @@ def case_study(
             "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
         ),
     ] = None,
-    note: Annotated[str, typer.Option(help="A short note.")] = "",
+    note: Annotated[str | None, typer.Option(help="A short note.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record a case study (QiM asks for a mentee journey and a mentor journey)."""
-    ctx = load(workspace)
-    records.add_case_study(ctx.workspace, ctx.framework, kind, title, file, informs or [], note)
-    out.print(f"Recorded a {kind.replace('_', ' ')} case study.")
+    ws = open_workspace(workspace)
+    said(ws.add_case_study(kind, title=title, file=file, informs=informs or [], note=note))
 
 
 def visit(
-    when: Annotated[str | None, typer.Argument(metavar="DATE", help="Date of the visit.")] = None,
+    when: Annotated[date | None, date_argument("Date of the visit.")] = None,
     mode: Annotated[str, typer.Option(metavar="MODE", help="on_site or remote.")] = "on_site",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the assessment visit: its date and whether it was on site or remote."""
-    ctx = load(workspace)
-    day = records.parse_date(when) if when else None
-    records.record_visit(ctx.workspace, ctx.framework, day, mode)
-    out.print(f"Visit recorded ({mode.replace('_', ' ')}{', ' + day.isoformat() if day else ''}).")
+    said(open_workspace(workspace).record_visit(when, mode))
 
 
 def note(
@@ -334,15 +283,12 @@ def note(
     They appear in the assessor's report as the service's 'health check'."""
     if not strength and not suggestion:
         raise UsageError("give at least one --strength or --suggestion")
-    ctx = load(workspace)
-    records.add_area_note(ctx.workspace, ctx.framework, area, strength or [], suggestion or [])
-    out.print(f"Noted for {area}.")
+    ws = open_workspace(workspace)
+    said(ws.add_area_notes(area, strengths=strength or [], suggestions=suggestion or []))
 
 
 def service(
-    turnover: Annotated[
-        str | None, typer.Option(metavar="AMOUNT", help="Annual organisation turnover.")
-    ] = None,
+    turnover: Annotated[float | None, amount_option(help="Annual organisation turnover.")] = None,
     sector: Annotated[
         str | None,
         typer.Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
@@ -350,23 +296,25 @@ def service(
     name: Annotated[str | None, typer.Option(help="The service's name.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Change the service's name, turnover or sector."""
-    ctx = load(workspace)
+    """Change the service's name, turnover or sector; without options, show them."""
+    from ..views.text import esc
+
+    ws = open_workspace(workspace)
     if turnover is None and sector is None and name is None:
-        service = ctx.workspace.manifest.service
-        out.print(f"{service.name}: turnover {service.turnover}, sector {service.sector}")
+        current = ws.manifest.service
+        shown = (
+            ws.framework.money(current.turnover) if current.turnover is not None else "not recorded"
+        )
+        sector = current.sector or "not recorded"
+        out.print(f"{esc(current.name)}: turnover {esc(shown)}, sector {esc(sector)}")
         return
-    amount = parse_amount(turnover, "turnover") if turnover else None
-    membership = ctx.framework.fees.membership
-    if sector is not None and (membership is None or sector not in membership.sectors):
-        known = ", ".join(membership.sectors) if membership else "none"
-        raise UsageError(f"unknown sector '{sector}'; use one of: {known}")
-    records.set_service(ctx.workspace, turnover=amount, sector=sector, name=name)
-    out.print("Service updated.")
+    said(ws.update_service(name=name, turnover=turnover, sector=sector))
 
 
 def schema() -> None:
     """Print the JSON Schema of mentorqa.yaml, for editors that validate YAML."""
+    from ..manifest import Manifest
+
     document = Manifest.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "mentorqa workspace manifest (mentorqa.yaml)"

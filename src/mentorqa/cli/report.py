@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..records import write_file
-from ._common import WorkspaceOption, out
-from ._context import load
+from ..workspace import open_workspace
+from ._common import WorkspaceOption, out, write_output
 
 
 def report(
@@ -24,10 +23,16 @@ def report(
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="md (markdown) or html (one printable page).")
-    ] = "md",
+        str | None,
+        typer.Option(
+            "--format",
+            help="md (markdown) or html (one printable page). Default: from the -o file's "
+            "extension, else md.",
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of stdout ('-': stdout)."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -36,13 +41,19 @@ def report(
     A workspace may override any template with its own templates/ folder. Reports name no
     mentee or mentor unless the workspace records consent (privacy: names_consent: true).
     """
-    from ..reports.render import render
+    from ..views.report import render
+    from ..views.text import esc
 
-    ctx = load(workspace)
-    chosen = kind or (ctx.framework.reports[0].id if ctx.framework.reports else "")
-    text = render(ctx.assess(), chosen, fmt, ctx.workspace.root)
+    ws = open_workspace(workspace)
+    fw = ws.framework
+    chosen = kind or (fw.reports[0].id if fw.reports else "")
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = {"html": "html", "htm": "html"}.get(suffix, "md")
+    text = render(ws.assess(files=True), chosen, fmt, ws.root)
     if output is None:
         sys.stdout.write(text)
     else:
-        write_file(output, text)
-        out.print(f"Wrote {output}")
+        write_output(ws, output, text)
+        if str(output) != "-":
+            out.print(f"Wrote {esc(output)}")

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .. import __version__
-from ..errors import FrameworkError, MentorqaError, Problem
-from ..yamlio import load_roundtrip, load_safe, locate, read_text, validate
+from ..errors import FrameworkError, MentorqaError
+from ..store.yamlio import parse_document, read_text, validate
 from .model import Framework
 from .validate import check
 
@@ -27,23 +27,13 @@ def _cache_dir() -> Path | None:
 def parse_framework(text: str, path: Path) -> Framework:
     """Validate framework text; raise :class:`FrameworkError` listing every problem."""
     try:
-        data = load_safe(text, path)
-        if not isinstance(data, dict):
-            raise MentorqaError(
-                Problem("a framework file must be a YAML mapping (key: value lines)", path, 1, 1)
-            )
-        framework = validate(Framework, data, text, path)
+        document = parse_document(text, path)
+        framework = validate(Framework, document, "a framework file")
     except MentorqaError as exc:
         raise FrameworkError(exc.problems) from None
     findings = check(framework)
     if findings:
-        root = load_roundtrip(text, path)
-        problems = []
-        for finding in findings:
-            where = locate(root, finding.loc)
-            line, col = where if where else (None, None)
-            problems.append(Problem(finding.message, path, line, col))
-        raise FrameworkError(problems)
+        raise FrameworkError([document.problem(f.message, f.loc) for f in findings])
     return framework
 
 

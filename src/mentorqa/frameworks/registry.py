@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MentorqaError, Problem, UnknownFrameworkError
+from ..errors import MentorqaError, Problem, UnknownFrameworkError, fold, unknown
 from ..resources import bundled_dir
 from .loader import load_framework
 from .model import Framework
@@ -63,10 +63,12 @@ def discover(workspace_root: Path | None = None) -> tuple[list[Found], list[Prob
 
 
 def get(framework_id: str, workspace_root: Path | None = None) -> Found:
-    """The framework with this id; a file named ``ID.yaml`` is tried first in each folder."""
+    """The framework with this id (case-insensitive, '-' and '_' alike); a file named ``ID.yaml``
+    is tried first in each folder."""
+    wanted = fold(framework_id)
     for source in sources(workspace_root):
         files = _files(source.folder)
-        named = [p for p in files if p.stem == framework_id]
+        named = [p for p in files if fold(p.stem) == wanted]
         for path in named + [p for p in files if p not in named]:
             try:
                 framework = load_framework(path)
@@ -74,10 +76,9 @@ def get(framework_id: str, workspace_root: Path | None = None) -> Found:
                 if path in named:
                     raise  # the file meant to be this framework is broken: say so
                 continue
-            if framework.id == framework_id:
+            if fold(framework.id) == wanted:
                 return Found(framework, path, source.origin)
     available = sorted({f.framework.id for f in discover(workspace_root)[0]})
     raise UnknownFrameworkError(
-        f"unknown framework '{framework_id}'; available: {', '.join(available) or 'none'} "
-        "(see 'mentorqa frameworks list')"
+        unknown("framework", framework_id, available, "see 'mentorqa frameworks list'")
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import UsageError
-from .frameworks.model import Framework
+from ..errors import UsageError, resolve
+from ..frameworks.model import Framework
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -15,13 +15,11 @@ _NO = {"no", "n", "false", "0"}
 def parse_answer(text: str, framework: Framework) -> tuple[str, bool]:
     """``ID=yes`` or ``ID=no`` -> (criterion id, answer); unknown ids are usage errors."""
     key, sep, value = text.partition("=")
-    key, value = key.strip(), value.strip().lower()
+    value = value.strip().lower()
     known = [c.id for c in framework.eligibility.criteria]
     if not sep or value not in _YES | _NO:
         raise UsageError(f"'{text}' is not ID=yes or ID=no (criteria: {', '.join(known)})")
-    if key not in known:
-        raise UsageError(f"unknown criterion '{key}'; {framework.id} has: {', '.join(known)}")
-    return key, value in _YES
+    return resolve("eligibility criterion", key, known), value in _YES
 
 
 @dataclass(frozen=True)

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
-from .errors import UsageError
-from .frameworks.model import FeeBand, Framework, MembershipBand
-
-_AMOUNT = re.compile(r"^[£$€¥]?\s*([0-9]{1,3}(?:[,_][0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
-
-
-def parse_amount(text: str, what: str = "amount") -> float:
-    """A non-negative amount such as ``120000``, ``£120,000`` or ``120_000.50``.
-
-    Anything else (negative, not a number, infinite) is a usage error.
-    """
-    cleaned = text.strip()
-    match = _AMOUNT.match(cleaned)
-    if not match:
-        raise UsageError(
-            f"{what} '{text}' is not a plain non-negative number; write it like 120000, "
-            "120,000 or £120,000"
-        )
-    digits = match.group(1).replace(",", "").replace("_", "")
-    if match.group(2) is None or not match.group(2).strip(".0"):
-        # Whole amounts stay whole and exact: a recorded turnover reads 200000, not 200000.0.
-        return int(digits)
-    value = float(digits + match.group(2))
-    if not math.isfinite(value):
-        raise UsageError(f"{what} '{text}' is too large")
-    return value
+from ..errors import UsageError
+from ..frameworks.model import FeeBand, Framework, MembershipBand
 
 
 def _in_band(band: FeeBand | MembershipBand, turnover: float) -> bool:

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..assessment import Assessment, IndicatorResult
-from ..costs import quote
-from ..errors import MentorqaError, Problem, UsageError
+from ..assessment import Assessment
+from ..errors import MentorqaError, Problem, resolve
 from ..resources import bundled_dir
-from ..timeline import MilestoneResult
+from ..rules.costs import quote
+from . import data
 
 FORMATS = ("md", "html")
 
@@ -23,60 +23,6 @@ FORMATS = ("md", "html")
 def template_folders(workspace_root: Path) -> list[Path]:
     """A workspace's own ``templates/`` first, then the bundled ones."""
     return [workspace_root / "templates", bundled_dir("templates")]
-
-
-def _person(interview: Any, consent: bool) -> str:
-    """How a report names an interviewee: the pseudonym unless names are consented to."""
-    return str(interview.name if consent and interview.name else interview.pseudonym)
-
-
-def _indicator(r: IndicatorResult, fw_labels: dict[str, str], consent: bool) -> dict[str, Any]:
-    def judgement(j: Any) -> dict[str, Any] | None:
-        if j is None:
-            return None
-        return {
-            "status": j.status,
-            "label": fw_labels.get(j.status, j.status),
-            "rating": j.rating,
-            "note": j.note,
-            "date": j.date,
-        }
-
-    return {
-        "id": r.id,
-        "title": r.title,
-        "requires": r.requires,
-        "level": r.level,
-        "method": r.method.id,
-        "method_name": r.method.name,
-        "met": r.met,
-        "answered": r.answered,
-        "status": r.status,
-        "label": fw_labels.get(r.status, r.status) if r.status else "Not yet judged",
-        "self": judgement(r.own),
-        "assessor": judgement(r.assessor),
-        "evidence": [{"file": e.file, "note": e.note, "recorded": e.recorded} for e in r.evidence],
-        "interviews": [
-            {"role": i.role, "who": _person(i, consent), "date": i.date} for i in r.interviews
-        ],
-        "case_studies": [
-            {"kind": c.kind, "title": c.title, "file": c.file} for c in r.case_studies
-        ],
-    }
-
-
-def _milestone(m: MilestoneResult) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "title": m.title,
-        "due": m.due,
-        "earliest": m.earliest,
-        "state": m.state,
-        "days_left": m.days_left,
-        "done_on": m.done_on,
-        "after": m.after_name,
-        "marker": m.is_marker,
-    }
 
 
 def gantt(result: Assessment) -> str:
@@ -92,9 +38,10 @@ def gantt(result: Assessment) -> str:
         "    axisFormat %Y-%m-%d",
         "    section Milestones",
     ]
+    tags = {"done": "done, ", "scheduled": "done, ", "overdue": "crit, "}
     for index, m in enumerate(dated):
         assert m.due is not None
-        tag = {"done": "done, ", "overdue": "crit, ", "upcoming": "", "waiting": ""}[m.state]
+        tag = tags.get(m.state, "")
         start = m.earliest or m.due
         if start == m.due:
             lines.append(f"    {_mermaid_text(m.title)} :{tag}milestone, m{index}, {m.due}, 0d")
@@ -105,15 +52,26 @@ def gantt(result: Assessment) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace(":", " -").replace("#", "").replace(";", ",")
+    return " ".join(text.replace(":", " -").replace("#", "").replace(";", ",").split())
 
 
-def build_context(result: Assessment) -> dict[str, Any]:
-    """Everything a template may use, as plain data."""
-    fw, manifest = result.framework, result.manifest
-    consent = manifest.privacy.names_consent
-    labels = fw.status_labels
-    indicators = {r.id: _indicator(r, labels, consent) for r in result.indicators}
+def _framework(result: Assessment) -> dict[str, Any]:
+    fw = result.framework
+    return {
+        "id": fw.id,
+        "name": fw.name,
+        "owner": fw.owner,
+        "version": fw.version,
+        "summary": fw.summary,
+        "notes": list(fw.notes),
+        "confidentiality": fw.confidentiality,
+        "benefits": list(fw.benefits),
+        "rating": fw.judgement.rating.model_dump() if fw.judgement.rating else None,
+    }
+
+
+def _areas(result: Assessment, indicators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    fw = result.framework
     sections = {s.id: s.name for s in fw.sections}
     areas = []
     for area in result.areas:
@@ -123,7 +81,6 @@ def build_context(result: Assessment) -> dict[str, Any]:
             if total:
                 per_level.append({"id": level.id, "name": level.name, "met": met, "total": total})
         items = [indicators[r.id] for r in area.indicators]
-        answered = [i for i in items if i["answered"]]
         areas.append(
             {
                 "id": area.area.id,
@@ -135,71 +92,40 @@ def build_context(result: Assessment) -> dict[str, Any]:
                 "levels": per_level,
                 "indicators": items,
                 "in_practice": sum(1 for i in items if i["met"]),
-                "answered": len(answered),
+                "answered": sum(1 for i in items if i["answered"]),
                 "total": len(items),
                 "average_rating": area.average_rating,
                 "strengths": list(area.strengths),
                 "suggestions": list(area.suggestions),
             }
         )
-    cost = None
-    if fw.fees.bands and manifest.service.turnover is not None:
-        q = quote(fw, manifest.service.turnover, manifest.service.sector)
-        cost = {
-            "band": q.band.name if q.band else None,
-            "registration": fw.money(q.registration),
-            "assessment": fw.money(q.assessment),
-            "total": fw.money(q.total),
-            "notes": list(q.notes),
-        }
-    elif not fw.fees.bands:
-        cost = {"band": None, "total": fw.money(0), "notes": list(fw.fees.notes)}
-    plan = manifest.plan
-    rules = fw.plan
-    statement = fw.statement
+    return areas
+
+
+def _cost(result: Assessment) -> dict[str, Any] | None:
+    fw, service = result.framework, result.manifest.service
+    if not fw.fees.bands:
+        return {"band": None, "total": fw.money(0), "notes": list(fw.fees.notes)}
+    if service.turnover is None:
+        return None
+    q = quote(fw, service.turnover, service.sector)
     return {
-        "today": result.today,
-        "framework": {
-            "id": fw.id,
-            "name": fw.name,
-            "owner": fw.owner,
-            "version": fw.version,
-            "summary": fw.summary,
-            "confidentiality": fw.confidentiality,
-            "benefits": list(fw.benefits),
-            "rating": fw.judgement.rating.model_dump() if fw.judgement.rating else None,
-        },
-        "service": {"name": manifest.service.name, "organisation": manifest.service.organisation},
-        "dates": {e.id: manifest.dates.get(e.id) for e in fw.events},
-        "event_names": dict(fw.event_names),
-        "level_names": {lv.id: lv.name for lv in fw.levels},
-        "levels": [
-            {
-                "id": lv.id,
-                "name": lv.name,
-                "counted": lv.counted,
-                "total": lv.total,
-                "needed": lv.needed,
-                "achieved": lv.achieved,
-                "counts": lv.counts,
-                "missing_steps": [fw.event_names.get(s, s) for s in lv.missing_steps],
-            }
-            for lv in result.levels
-        ],
-        "reached": result.reached.name if result.reached else None,
-        "target": result.target.name if result.target else None,
-        "unmet": [indicators[r.id] for r in result.unmet],
-        "not_in_practice": [i for i in indicators.values() if i["answered"] and not i["met"]],
-        "unanswered": [i for i in indicators.values() if not i["answered"]],
-        "areas": areas,
-        "sections": [
-            {"id": s.id, "name": s.name, "areas": [a for a in areas if a["section"] == s.id]}
-            for s in fw.sections
-        ],
+        "band": q.band.name if q.band else None,
+        "registration": fw.money(q.registration),
+        "assessment": fw.money(q.assessment),
+        "total": fw.money(q.total),
+        "notes": list(q.notes),
+    }
+
+
+def _people(result: Assessment) -> dict[str, Any]:
+    manifest, fw = result.manifest, result.framework
+    consent = result.names_consent
+    return {
         "interviews": [
             {
                 "role": i.role,
-                "who": _person(i, consent),
+                "who": data.person(i.pseudonym, i.name, consent),
                 "date": i.date,
                 "minutes": i.minutes,
                 "indicators": list(i.indicators),
@@ -228,48 +154,87 @@ def build_context(result: Assessment) -> dict[str, Any]:
             "mode": manifest.visit.mode.replace("_", " "),
             "date": manifest.dates.get(fw.visit.event) if fw.visit and fw.visit.event else None,
         },
-        "milestones": [_milestone(m) for m in result.milestones],
-        "next_deadlines": [_milestone(m) for m in result.next_deadlines],
+    }
+
+
+def _plan(result: Assessment) -> dict[str, Any] | None:
+    rules = result.framework.plan
+    if rules is None:
+        return None
+    shown = data.plan(result)
+    progress = data.plan_progress(result) or {}
+    return {
+        "name": rules.name,
+        "description": rules.description,
+        "min": rules.min_priorities,
+        "max": rules.max_priorities,
+        "earliest": progress.get("earliest"),
+        "latest": progress.get("latest"),
+        "agreed": shown["agreed"],
+        "agreed_on": result.manifest.dates.get(rules.agreed_event),
+        "lacks": shown["lacks"],
+        "strengths": shown["strengths"],
+        "improvements": shown["improvements"],
+        "priorities": shown["priorities"],
+        "follow_up": [
+            data.milestone(m) for m in result.milestones if m.after == rules.agreed_event
+        ],
+    }
+
+
+def _statement(result: Assessment) -> dict[str, Any] | None:
+    statement = result.framework.statement
+    if statement is None:
+        return None
+    return {
+        "title": statement.title,
+        "signer": statement.signer,
+        "confirms": list(statement.confirms),
+        "name": result.manifest.statement.name,
+        "role": result.manifest.statement.role,
+        "date": result.manifest.dates.get(statement.event),
+    }
+
+
+def build_context(result: Assessment) -> dict[str, Any]:
+    """Everything a template may use, as plain data from the shared builders."""
+    fw, manifest = result.framework, result.manifest
+    labels = fw.status_labels
+    indicators = {r.id: data.indicator(r, labels, result.names_consent) for r in result.indicators}
+    areas = _areas(result, indicators)
+    levels = [
+        dict(
+            lv,
+            counted=lv["met"],
+            missing_steps=[fw.event_names.get(s, s) for s in lv["missing_steps"]],
+        )
+        for lv in data.levels(result)
+    ]
+    return {
+        "today": result.today,
+        "framework": _framework(result),
+        "service": {"name": manifest.service.name, "organisation": manifest.service.organisation},
+        "dates": {e.id: manifest.dates.get(e.id) for e in fw.events},
+        "event_names": dict(fw.event_names),
+        "level_names": {lv.id: lv.name for lv in fw.levels},
+        "levels": levels,
+        "reached": result.reached.name if result.reached else None,
+        "target": result.target.name if result.target else None,
+        "unmet": [indicators[r.id] for r in result.unmet],
+        "not_in_practice": [i for i in indicators.values() if i["answered"] and not i["met"]],
+        "unanswered": [i for i in indicators.values() if not i["answered"]],
+        "areas": areas,
+        "sections": [
+            {"id": s.id, "name": s.name, "areas": [a for a in areas if a["section"] == s.id]}
+            for s in fw.sections
+        ],
+        **_people(result),
+        "milestones": [data.milestone(m) for m in result.milestones],
+        "next_deadlines": [data.milestone(m) for m in result.next_deadlines],
         "gantt": gantt(result),
-        "cost": cost,
-        "plan": None
-        if rules is None
-        else {
-            "name": rules.name,
-            "description": rules.description,
-            "min": rules.min_priorities,
-            "max": rules.max_priorities,
-            "earliest": result.plan.earliest if result.plan else None,
-            "latest": result.plan.latest if result.plan else None,
-            "agreed": result.plan.agreed if result.plan else False,
-            "agreed_on": manifest.dates.get(rules.agreed_event),
-            "lacks": list(result.plan.lacks) if result.plan else [],
-            "strengths": list(plan.strengths),
-            "improvements": list(plan.improvements),
-            "priorities": [
-                {
-                    "goal": p.goal,
-                    "area": p.area,
-                    "actions": list(p.actions),
-                    "owner": p.owner,
-                    "target": p.target,
-                }
-                for p in plan.priorities
-            ],
-            "follow_up": [
-                _milestone(m) for m in result.milestones if m.after == rules.agreed_event
-            ],
-        },
-        "statement": None
-        if statement is None
-        else {
-            "title": statement.title,
-            "signer": statement.signer,
-            "confirms": list(statement.confirms),
-            "name": manifest.statement.name,
-            "role": manifest.statement.role,
-            "date": manifest.dates.get(statement.event),
-        },
+        "cost": _cost(result),
+        "plan": _plan(result),
+        "statement": _statement(result),
         "rating_name": fw.judgement.rating.name if fw.judgement.rating else None,
     }
 
@@ -309,10 +274,8 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
     from jinja2.exceptions import SecurityError
 
     fw = result.framework
-    report = fw.report(kind)
-    if report is None:
-        kinds = ", ".join(r.id for r in fw.reports) or "none"
-        raise UsageError(f"unknown report kind '{kind}' for {fw.id}; use one of: {kinds}")
+    report = fw.report(resolve("report kind", kind, [r.id for r in fw.reports]))
+    assert report is not None
     folders = template_folders(workspace_root)
     env = _environment(folders)
     context = build_context(result)
@@ -401,11 +364,12 @@ def to_html(markdown: str, title: str) -> str:
 
 
 def render(result: Assessment, kind: str, fmt: str, workspace_root: Path) -> str:
-    if fmt not in FORMATS:
-        raise UsageError(f"format '{fmt}' must be one of: {', '.join(FORMATS)}")
+    fmt = resolve("format", fmt, FORMATS)
     markdown = render_markdown(result, kind, workspace_root)
     if fmt == "md":
         return markdown
-    report = result.framework.report(kind)
+    report = result.framework.report(
+        resolve("report kind", kind, [r.id for r in result.framework.reports])
+    )
     title = f"{report.title if report else kind}: {result.manifest.service.name}"
     return to_html(markdown, title)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from .frameworks.model import Framework, Milestone, Offset
+from ..frameworks.model import Framework, Milestone, Offset
 
-State = Literal["done", "overdue", "upcoming", "waiting"]
+State = Literal["done", "scheduled", "overdue", "upcoming", "waiting"]
 
 
 def add_months(start: date, months: int) -> date:
@@ -32,6 +33,11 @@ def _days(offset: Offset) -> int:
 def shift(start: date, offset: Offset) -> date:
     """``start`` moved by ``offset``: calendar months first, then days."""
     return add_months(start, _months(offset)) + timedelta(days=_days(offset))
+
+
+def happened(dates: Mapping[str, date], today: date) -> dict[str, date]:
+    """The recorded events that have happened: a date after today is only scheduled."""
+    return {event: day for event, day in dates.items() if day <= today}
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def compute(framework: Framework, dates: dict[str, date], today: date) -> list[M
             done_on = dates.get(done_when) if done_when else None
             state: State
             if done_on is not None:
-                state = "done"
+                state = "done" if done_on <= today else "scheduled"
             elif due is None:
                 state = "waiting"
             elif done_when is None:

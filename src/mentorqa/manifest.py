@@ -1,0 +1,134 @@
+"""What ``mentorqa.yaml`` may hold: the manifest of one service, checked field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from .values import LARGEST_AMOUNT, plausible
+
+MANIFEST = "mentorqa.yaml"
+STATE_DIR = ".mentorqa"  # caches and the lock; kept out of git
+PRIVATE_DIR = "private"
+EVIDENCE_DIR = "evidence"
+MANIFEST_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Service(_Model):
+    name: str = Field(min_length=1)
+    organisation: str = ""
+    turnover: float | None = Field(
+        None,
+        ge=0,
+        le=LARGEST_AMOUNT,
+        allow_inf_nan=False,
+        description="Annual turnover of the whole organisation.",
+    )
+    sector: str | None = Field(None, description="For membership fees, e.g. not_for_profit.")
+
+
+class Privacy(_Model):
+    names_consent: bool = Field(
+        False,
+        description="True only when everyone whose real name is recorded has agreed to be named "
+        "in reports. Otherwise reports show roles and pseudonyms only.",
+    )
+
+
+Day = Annotated[dt.date, AfterValidator(plausible)]
+
+
+class Judgement(_Model):
+    status: str
+    rating: int | None = Field(None, ge=-1000, le=1000)
+    note: str = ""
+    date: Day | None = None
+
+
+class EvidenceFile(_Model):
+    file: str = Field(description="Path relative to the workspace folder.")
+    sha256: str
+    size: int = Field(ge=0)
+    recorded: Day
+    note: str = ""
+
+
+class IndicatorRecord(_Model):
+    self_: Judgement | None = Field(None, alias="self", description="The service's judgement.")
+    assessor: Judgement | None = None
+    evidence: tuple[EvidenceFile, ...] = ()
+
+
+class Interview(_Model):
+    role: str
+    pseudonym: str = Field(min_length=1, description="Never a real name, e.g. 'Mentor A'.")
+    name: str = Field("", description="Real name: shown in reports only with names_consent.")
+    date: Day | None = None
+    minutes: int | None = Field(None, ge=1)
+    indicators: tuple[str, ...] = ()
+    note: str = ""
+
+
+class CaseStudy(_Model):
+    kind: str
+    title: str = ""
+    file: str = ""
+    indicators: tuple[str, ...] = ()
+    note: str = ""
+
+
+class Visit(_Model):
+    mode: str = "on_site"
+
+
+class AreaNotes(_Model):
+    strengths: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+class Priority(_Model):
+    area: str = ""
+    goal: str = Field(min_length=1)
+    actions: tuple[str, ...] = ()
+    owner: str = ""
+    target: Day | None = None
+
+
+class Plan(_Model):
+    strengths: tuple[str, ...] = ()
+    improvements: tuple[str, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+
+
+class Signature(_Model):
+    name: str = ""
+    role: str = ""
+
+
+class Manifest(_Model):
+    """Everything one service records: the contents of ``mentorqa.yaml``."""
+
+    mentorqa: int = Field(MANIFEST_VERSION, description="Version of this file's layout.")
+    framework: str = Field(description="Framework id, e.g. qim or nqms.")
+    framework_version: str = ""
+    service: Service
+    privacy: Privacy = Privacy()
+    dates: dict[str, Day] = Field(
+        default_factory=dict, description="Event id -> the date it happened."
+    )
+    eligibility: dict[str, bool] = Field(default_factory=dict)
+    indicators: dict[str, IndicatorRecord] = Field(default_factory=dict)
+    interviews: tuple[Interview, ...] = ()
+    case_studies: tuple[CaseStudy, ...] = ()
+    visit: Visit = Visit()
+    areas: dict[str, AreaNotes] = Field(
+        default_factory=dict, description="Practice area id -> strengths and suggestions."
+    )
+    plan: Plan = Plan()
+    statement: Signature = Signature()

@@ -1,0 +1,108 @@
+"""What every write shares: the fresh state it changes (a :class:`Draft`), what it returns (a
+:class:`Change`), and the one path through the lock that :class:`Recorder` writes take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError, resolve
+from ..frameworks.model import Framework
+from ..manifest import Manifest
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write did: a sentence to show, what it replaced (if anything), the new manifest."""
+
+    summary: str
+    manifest: Manifest
+    replaced: str | None = None
+    details: dict[str, Any] | None = None
+
+
+@dataclass
+class Draft:
+    """The fresh state a write works on, inside the lock: plain data to change, the manifest it
+    was read as, and the framework."""
+
+    data: dict[str, Any]
+    manifest: Manifest
+    framework: Framework
+
+    def mapping(self, *keys: str) -> dict[str, Any]:
+        """The mapping at ``keys``, created on the way where missing or empty."""
+        node = self.data
+        for key in keys:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = {}
+                node[key] = child
+            node = child
+        return node
+
+    def sequence(self, *keys: str) -> list[Any]:
+        """The list at ``keys``, created where missing."""
+        parent = self.mapping(*keys[:-1])
+        found = parent.get(keys[-1])
+        if not isinstance(found, list):
+            found = []
+            parent[keys[-1]] = found
+        return found
+
+    def validated(self) -> Manifest:
+        """The draft as a manifest, for rules that judge the state after the change."""
+        return Manifest.model_validate(self.data)
+
+
+def entry(**values: Any) -> dict[str, Any]:
+    """A new record for the manifest, leaving out empty values."""
+    return {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in values.items()
+        if v not in (None, "", [], ())
+    }
+
+
+def append_new(draft: Draft, keys: tuple[str, ...], values: list[str] | tuple[str, ...]) -> None:
+    """Append values not already there (the same strength twice is kept once)."""
+    if not values:
+        return
+    existing = draft.sequence(*keys)
+    for value in values:
+        if not value.strip():
+            raise UsageError("notes must not be empty")
+        if value in existing:
+            raise UsageError(f"'{value}' is already recorded")
+        existing.append(value)
+
+
+def resolve_sector(framework: Framework, sector: str) -> str:
+    membership = framework.fees.membership
+    return resolve("sector", sector, list(membership.sectors) if membership else [])
+
+
+class Recorder:
+    """The writes' side of a workspace: each write runs a change on the fresh state in the lock."""
+
+    root: Path
+
+    @property
+    def path(self) -> Path:
+        raise NotImplementedError
+
+    @property
+    def manifest(self) -> Manifest:
+        raise NotImplementedError
+
+    def resolve_indicator(self, indicator: str) -> str:
+        raise NotImplementedError
+
+    def _write(self, change: Callable[[Draft], Any]) -> Any:
+        raise NotImplementedError
+
+    def _change(self, change: Callable[[Draft], tuple[str, str | None]]) -> Change:
+        summary, replaced = self._write(change)
+        return Change(summary, self.manifest, replaced)

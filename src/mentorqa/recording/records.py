@@ -1,0 +1,203 @@
+"""Judgements, evidence, event dates, eligibility answers and the service's details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ..errors import MentorqaError, Problem, UsageError, resolve
+from ..frameworks.model import Framework
+from ..rules import judgements
+from ..rules.evidence import PRIVATE_MESSAGE, is_private
+from ..store.files import inside, sha256_of
+from ..values import today
+from .base import Change, Draft, Recorder, entry, resolve_sector
+
+
+class RecordWrites(Recorder):
+    """Judgements, evidence, dates, answers and the service."""
+
+    def mark(
+        self,
+        indicator: str,
+        status: str,
+        *,
+        by: str = "self",
+        note: str | None = None,
+        rating: int | None = None,
+    ) -> Change:
+        """Record a judgement; marking again keeps the rating and note unless new ones are given."""
+        key = resolve("judge", by, ("self", "assessor"))
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            fw = draft.framework
+            ind_id = self.resolve_indicator(indicator)
+            chosen = judgements.resolve_status(fw, status)
+            record = draft.mapping("indicators", ind_id)
+            old = record.get(key) if isinstance(record.get(key), dict) else None
+            kept_rating = rating if rating is not None else (old or {}).get("rating")
+            kept_note = note if note is not None else (old or {}).get("note", "")
+            judgements.allowed(fw, ind_id, chosen, rating)
+            if kept_rating is not None and (fw.judgement.rating is None):
+                kept_rating = None
+            record[key] = entry(status=chosen, rating=kept_rating, note=kept_note, date=today())
+            who = "the service" if key == "self" else "the assessor"
+            summary = f"{ind_id}: {fw.status_labels[chosen]} (by {who})"
+            replaced = _describe(old, fw) if old else None
+            return summary, replaced
+
+        return self._change(change)
+
+    def clear_mark(self, indicator: str, *, by: str = "self") -> Change:
+        """Remove a judgement."""
+        key = resolve("judge", by, ("self", "assessor"))
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            ind_id = self.resolve_indicator(indicator)
+            record = draft.data.get("indicators", {}).get(ind_id)
+            old = record.get(key) if isinstance(record, dict) else None
+            if not isinstance(old, dict):
+                who = "the assessor" if key == "assessor" else "the service"
+                raise UsageError(f"{ind_id} has no judgement by {who} to clear")
+            del record[key]
+            if not record:
+                del draft.data["indicators"][ind_id]
+            return f"{ind_id}: judgement cleared", _describe(old, draft.framework)
+
+        return self._change(change)
+
+    def add_evidence(self, indicator: str, *paths: Path | str, note: str | None = None) -> Change:
+        """Record files as evidence; a file already recorded for the indicator is recorded
+        afresh (a new checksum), not twice."""
+        ind_id = self.resolve_indicator(indicator)
+        if not paths:
+            raise UsageError("give at least one file")
+        entries = [self._evidence_entry(Path(p), note) for p in paths]
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            evidence = draft.sequence("indicators", ind_id, "evidence")
+            index = {
+                item.get("file"): n for n, item in enumerate(evidence) if isinstance(item, dict)
+            }
+            afresh = []
+            for new in entries:
+                if new["file"] in index:
+                    evidence[index[new["file"]]] = new
+                    afresh.append(new["file"])
+                else:
+                    index[new["file"]] = len(evidence)
+                    evidence.append(new)
+            names = ", ".join(f"{e['file']} ({e['size']:,} bytes)" for e in entries)
+            replaced = f"recorded afresh: {', '.join(afresh)}" if afresh else None
+            return f"Recorded for {ind_id}: {names}", replaced
+
+        return self._change(change)
+
+    def _evidence_entry(self, path: Path, note: str | None) -> dict[str, Any]:
+        resolved = inside(self.root, path)
+        if resolved.is_dir():
+            raise UsageError(Problem("is a folder; give the files inside it", path))
+        if not resolved.is_file():
+            raise UsageError(Problem("is not a regular file", path))
+        if resolved == self.path.resolve():
+            raise UsageError(Problem("is the manifest itself, not evidence", path))
+        rel = resolved.relative_to(self.root.resolve()).as_posix()
+        if is_private(rel):
+            raise UsageError(Problem(PRIVATE_MESSAGE, path))
+        try:
+            digest, size = sha256_of(resolved), resolved.stat().st_size
+        except OSError as exc:
+            raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
+        return entry(file=rel, sha256=digest, size=size, recorded=today(), note=note)
+
+    def remove_evidence(self, indicator: str, *paths: Path | str) -> Change:
+        """Forget recorded evidence (the files themselves are left alone)."""
+        ind_id = self.resolve_indicator(indicator)
+        wanted = set()
+        for text in paths:
+            try:
+                wanted.add(
+                    inside(self.root, Path(text)).relative_to(self.root.resolve()).as_posix()
+                )
+            except MentorqaError:
+                wanted.add(Path(text).as_posix())  # a file already deleted: match the stored form
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            record = draft.data.get("indicators", {}).get(ind_id)
+            evidence = record.get("evidence") if isinstance(record, dict) else None
+            kept = [
+                e for e in evidence or [] if not (isinstance(e, dict) and e.get("file") in wanted)
+            ]
+            removed = len(evidence or []) - len(kept)
+            if not removed:
+                raise UsageError(
+                    f"no evidence {', '.join(sorted(wanted))} is recorded for {ind_id}"
+                )
+            assert isinstance(record, dict)
+            record["evidence"] = kept
+            return (
+                f"Removed {removed} evidence record(s) from {ind_id}; the files are untouched.",
+                None,
+            )
+
+        return self._change(change)
+
+    def record_event(self, event: str, date: dt.date | None) -> Change:
+        """Record the date of a process event; ``None`` forgets it."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            fw = draft.framework
+            event_id = resolve(
+                "event", event, fw.event_names, "see 'mentorqa timeline' for the events"
+            )
+            dates = draft.mapping("dates")
+            old = dates.get(event_id)
+            if date is None:
+                dates.pop(event_id, None)
+            else:
+                dates[event_id] = date
+            said = "cleared" if date is None else date.isoformat()
+            was = f"was {old.isoformat()}" if isinstance(old, dt.date) and old != date else None
+            return f"{fw.event_names[event_id]}: {said}", was
+
+        return self._change(change)
+
+    def answer_eligibility(self, answers: list[tuple[str, bool]]) -> Change:
+        def change(draft: Draft) -> tuple[str, str | None]:
+            known = [c.id for c in draft.framework.eligibility.criteria]
+            recorded = draft.mapping("eligibility")
+            for key, value in answers:
+                recorded[resolve("eligibility criterion", key, known)] = value
+            return f"Recorded {len(answers)} answer(s).", None
+
+        return self._change(change)
+
+    def update_service(
+        self, *, name: str | None = None, turnover: float | None = None, sector: str | None = None
+    ) -> Change:
+        """Change the service's name, turnover or sector."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            service = draft.mapping("service")
+            if name is not None:
+                if not name.strip():
+                    raise UsageError("the service name must not be empty")
+                service["name"] = name.strip()
+            if turnover is not None:
+                service["turnover"] = turnover
+            if sector is not None:
+                service["sector"] = resolve_sector(draft.framework, sector)
+            return "Service updated.", None
+
+        return self._change(change)
+
+
+def _describe(old: dict[str, Any], fw: Framework) -> str:
+    status = str(old.get("status", ""))
+    text = f"was {fw.status_labels.get(status, status)}"
+    if old.get("rating") is not None:
+        text += f", rating {old['rating']}"
+    if old.get("note"):
+        text += f", note '{old['note']}'"
+    return text

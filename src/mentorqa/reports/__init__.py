@@ -1,1 +1,0 @@
-"""Rendering results: JUnit XML for CI, markdown and HTML reports from templates."""

@@ -1,0 +1,86 @@
+"""The level rule, once: how many indicators count and which steps are recorded."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import resolve
+from ..frameworks.model import Framework
+from .indicators import IndicatorResult
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    id: str
+    name: str
+    counts: str  # "met" or "answered"
+    counted: int
+    total: int
+    needed: int
+    missing_steps: tuple[str, ...]
+    achieved: bool
+
+    @property
+    def verb(self) -> str:
+        """What an indicator must be to count: 'met' or 'answered'."""
+        return "met" if self.counts == "met" else "answered"
+
+
+def counts_for(result: IndicatorResult, counts: str) -> bool:
+    return result.met if counts == "met" else result.answered
+
+
+def levels(
+    framework: Framework, results: Sequence[IndicatorResult], done: Mapping[str, date]
+) -> tuple[LevelResult, ...]:
+    """Every level, lowest first; each needs the ones below it. ``done`` holds the events that
+    have happened (a date after today is only scheduled and is left out by the caller)."""
+    out: list[LevelResult] = []
+    below_achieved = True
+    for index, level in enumerate(framework.levels):
+        scope = set(framework.level_ids[: index + 1])
+        in_scope = [r for r in results if r.level in scope]
+        rule = level.rule
+        counted = sum(1 for r in in_scope if counts_for(r, rule.counts))
+        needed = math.ceil(rule.share * len(in_scope) - 1e-9)
+        missing = tuple(e for e in rule.events if e not in done)
+        achieved = below_achieved and counted >= needed and not missing
+        out.append(
+            LevelResult(
+                level.id, level.name, rule.counts, counted, len(in_scope), needed, missing, achieved
+            )
+        )
+        below_achieved = achieved
+    return tuple(out)
+
+
+def resolve_level(framework: Framework, level: str) -> str:
+    """The level id ``level`` names; an unknown level is a usage error with a did-you-mean."""
+    return resolve("level", level, framework.level_ids)
+
+
+def target(
+    found: Sequence[LevelResult], wanted: str | None = None
+) -> tuple[LevelResult | None, LevelResult | None]:
+    """(the highest level reached, the level to work towards: ``wanted`` or the next one)."""
+    reached = None
+    for level in found:
+        if not level.achieved:
+            break
+        reached = level
+    if wanted is not None:
+        return reached, next(lv for lv in found if lv.id == wanted)
+    return reached, next((lv for lv in found if not lv.achieved), None)
+
+
+def unmet(
+    framework: Framework, results: Sequence[IndicatorResult], towards: LevelResult | None
+) -> tuple[IndicatorResult, ...]:
+    """The indicators of ``towards`` and the levels below it that do not count yet."""
+    if towards is None:
+        return ()
+    scope = set(framework.level_ids[: framework.level_ids.index(towards.id) + 1])
+    return tuple(r for r in results if r.level in scope and not counts_for(r, towards.counts))

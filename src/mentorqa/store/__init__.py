@@ -1,0 +1,1 @@
+"""Reading and writing files: YAML with locations, the manifest, locks, atomic writes."""

@@ -1,0 +1,215 @@
+"""Files on disk: finding the workspace, paths kept inside it, the lock, atomic writes and
+checksums."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import MentorqaError, Problem, WorkspaceError
+from ..manifest import MANIFEST, STATE_DIR
+
+TEMP_PREFIX = f".{MANIFEST}."  # mentorqa's own temporary files: .mentorqa.yaml.XXXX.tmp
+TEMP_SUFFIX = ".tmp"
+
+
+def find_root(start: Path, *, must_exist: bool = True) -> Path | None:
+    """The folder holding ``mentorqa.yaml``: ``start`` or its nearest parent, as git does."""
+    try:
+        start = start.resolve()
+        if start.is_file():
+            start = start.parent
+        for folder in (start, *start.parents):
+            if (folder / MANIFEST).is_file():
+                return folder
+    except OSError as exc:
+        raise WorkspaceError(Problem(f"cannot be read: {exc.strerror or exc}", start)) from None
+    if must_exist:
+        raise WorkspaceError(
+            f"no {MANIFEST} in {start} or any folder above it; run 'mentorqa init' to create a "
+            "workspace, or pass --workspace DIR"
+        )
+    return None
+
+
+def inside(root: Path, path: Path, *, must_exist: bool = True) -> Path:
+    """``path`` resolved (symlinks followed); an error unless it lies inside ``root``."""
+    real_root = root.resolve()
+    try:
+        resolved = path.resolve(strict=must_exist)
+    except FileNotFoundError:
+        raise WorkspaceError(Problem("no such file; check the path", path)) from None
+    except (OSError, RuntimeError) as exc:
+        raise WorkspaceError(Problem(f"cannot be resolved: {exc}", path)) from None
+    if resolved != real_root and real_root not in resolved.parents:
+        raise WorkspaceError(
+            Problem(
+                f"is outside the workspace {real_root}; copy the file into the workspace "
+                "(for example into evidence/) and record that copy",
+                path,
+            )
+        )
+    return resolved
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the workspace so that concurrent commands lose nothing."""
+    state = root / STATE_DIR
+    try:
+        state.mkdir(exist_ok=True)
+        handle = open(state / "lock", "a+b")  # noqa: SIM115 - closed below, after unlocking
+    except OSError as exc:
+        raise WorkspaceError(
+            Problem(f"cannot take the workspace lock: {exc.strerror or exc}", state / "lock")
+        ) from None
+    with handle:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, never half.
+
+    A symlink is followed: the file it points at is replaced, and the link stays a link.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def remove_stale_temp_files(folder: Path, older_than: float = 60.0) -> None:
+    """Remove mentorqa's own temporary files that a killed write left behind.
+
+    Called while the workspace lock is held, so no live writer owns a file older than a minute.
+    """
+    cutoff = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+
+
+def write_output(path: Path, data: str | bytes, protected: frozenset[Path] = frozenset()) -> None:
+    """Write a command's output file (a report, a calendar, a JUnit file).
+
+    Never replaces a file in ``protected`` (the manifest, recorded evidence, mentorqa's own
+    files); writes to a device, a pipe or ``-`` as a stream; never replaces a symlink or another
+    non-regular file by a new file.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if str(path) == "-":
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+        return
+    try:
+        real = path.resolve()
+        if real in protected or any(part == STATE_DIR for part in real.parts):
+            raise MentorqaError(
+                Problem(
+                    "is one of the workspace's own files (the manifest, recorded evidence or "
+                    "mentorqa's state); choose another output file",
+                    path,
+                )
+            )
+        mode = real.stat().st_mode if real.exists() else None
+        if mode is not None and not stat.S_ISREG(mode):
+            if stat.S_ISDIR(mode):
+                raise MentorqaError(Problem("is a folder; give a file name", path))
+            with open(real, "wb") as stream:  # a device or a pipe: write through it
+                stream.write(raw)
+            return
+        real.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            with open(real, "wb") as handle:  # keep the link; update what it points at
+                handle.write(raw)
+        else:
+            write_atomic(real, raw)
+    except OSError as exc:
+        raise MentorqaError(Problem(f"cannot be written: {exc.strerror or exc}", path)) from None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ChecksumCache:
+    """Checksums keyed by path, size and modification time, so unchanged files are not re-read.
+
+    Kept in ``.mentorqa/checksums.json`` (out of git); losing it only costs time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / STATE_DIR / "checksums.json"
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self.entries = loaded
+
+    def checksum(self, file: Path) -> str:
+        info = file.stat()
+        key = str(file)
+        entry = self.entries.get(key)
+        if (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and entry[0] == info.st_size
+            and entry[1] == info.st_mtime_ns
+        ):
+            return str(entry[2])
+        value = sha256_of(file)
+        self.entries[key] = [info.st_size, info.st_mtime_ns, value]
+        self.dirty = True
+        return value
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(exist_ok=True)
+            write_atomic(self.path, json.dumps(self.entries))
+        self.dirty = False

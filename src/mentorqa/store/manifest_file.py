@@ -1,0 +1,118 @@
+"""Reading ``mentorqa.yaml`` once per command, and writing it back so that only what changed
+changes: comments, layout and the spelling of every untouched value stay byte for byte."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Problem, WorkspaceError
+from ..manifest import MANIFEST, MANIFEST_VERSION, Manifest
+from . import yamlpatch
+from .files import write_atomic
+from .yamlio import Document, parse_document, read_text, validate, validation_problems
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """One read of ``mentorqa.yaml``: its parsed document and the validated manifest."""
+
+    document: Document
+    manifest: Manifest
+    crlf: bool
+
+    def draft(self) -> dict[str, Any]:
+        """A copy of the plain data for a write to change."""
+        data: dict[str, Any] = copy.deepcopy(self.document.data)
+        return data
+
+
+def read_manifest(root: Path) -> ManifestFile:
+    """Read and validate the manifest, with one parse."""
+    path = root / MANIFEST
+    raw = read_text(path, newline="")
+    crlf = "\r\n" in raw
+    document = parse_document(raw.replace("\r\n", "\n") if crlf else raw, path)
+    return ManifestFile(document, validate(Manifest, document), crlf)
+
+
+def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
+    """Write ``data`` over the manifest ``current`` was read from, patching only the changed
+    values. Nothing is written unless the new text reads back as exactly ``data`` and is valid."""
+    path = current.document.path
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc, current.document)
+        raise WorkspaceError(
+            [
+                Problem(f"not saved, the change would make it invalid: {p.message}", path)
+                for p in problems
+            ]
+        ) from None
+    if current.document.root is None:
+        raise WorkspaceError(
+            Problem(
+                "not saved: this file uses YAML that mentorqa can read but not rewrite "
+                "safely; edit it by hand",
+                path,
+            )
+        )
+    try:
+        text = yamlpatch.rewrite(current.document.text, current.document.root, data)
+    except yamlpatch.PatchError as exc:
+        raise WorkspaceError(Problem(f"not saved: {exc}", path)) from None
+    except ValueError as exc:
+        raise WorkspaceError(Problem(f"not saved: a value {exc}", path)) from None
+    document = parse_document(text, path)
+    if document.data != data:  # the safety net: what is written must read back as meant
+        raise WorkspaceError(
+            Problem(
+                "not saved: the change could not be written exactly; edit the file by hand", path
+            )
+        )
+    write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
+    return ManifestFile(document, manifest, current.crlf)
+
+
+def new_manifest_text(
+    framework_id: str,
+    framework_name: str,
+    framework_version: str,
+    name: str,
+    turnover: int | float | None,
+    dates: dict[str, date],
+) -> str:
+    """A new, commented ``mentorqa.yaml``. Every value a user gave goes through the scalar
+    renderer, so no name can add lines or keys to the file."""
+    scalar = yamlpatch.render_scalar
+    lines = [
+        f"# mentorqa workspace: the evidence manifest for {' '.join(framework_name.split())}.",
+        "# Edit by hand or with mentorqa commands; comments you add are kept.",
+        "# Run 'mentorqa status' to see what is still missing.",
+        f"mentorqa: {MANIFEST_VERSION}",
+        f"framework: {scalar(framework_id)}",
+        f"framework_version: {scalar(framework_version)}",
+        "service:",
+        f"  name: {scalar(name)}",
+    ]
+    if turnover is not None:
+        lines.append(f"  turnover: {scalar(turnover)}")
+    lines += [
+        "privacy:",
+        "  # Set to true only when everyone named below has agreed to be named in reports.",
+        "  names_consent: false",
+        "# Dates of the process's events (see 'mentorqa timeline').",
+        "dates:" + ("" if dates else " {}"),
+        *(f"  {scalar(event)}: {day.isoformat()}" for event, day in dates.items()),
+        "# Answers to the eligibility questions (see 'mentorqa eligibility').",
+        "eligibility: {}",
+        "# One entry per indicator: the service's own judgement, the assessor's, and evidence.",
+        "indicators: {}",
+    ]
+    return "\n".join(lines) + "\n"

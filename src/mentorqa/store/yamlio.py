@@ -1,0 +1,353 @@
+"""Reading YAML safely and quickly, and pointing at the line and column of a problem.
+
+Every read goes through one loader: libyaml's C parser (through PyYAML) with the YAML 1.2 core
+schema that ruamel.yaml uses (so ``no`` stays a string and ``010`` is ten), duplicate keys
+refused, no Python object built from a tag, and limits on size, nesting and aliases. One parse
+gives both the data and the node tree, whose marks locate any problem and let a writer patch the
+text of the nodes it changes (:mod:`mentorqa.store.yamlpatch`). When that reader refuses a
+document, ruamel.yaml's pure-Python safe loader (the reference reader) words the problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import MentorqaError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+# Hand-written YAML is never this deep or this large; hostile YAML is (a 20,000-deep list, an
+# alias bomb), and would exhaust the stack or the memory of a reader without limits.
+MAX_DEPTH = 100
+MAX_EXPANDED = 1_000_000
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_text(path: Path, *, newline: str | None = None) -> str:
+    """Read a UTF-8 text file, turning OS and decoding errors into a user-facing error.
+
+    Line endings become ``\\n`` unless ``newline=""`` asks for them as they are in the file.
+    """
+    try:
+        with open(path, encoding="utf-8", newline=newline) as handle:
+            text = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise MentorqaError(Problem("file not found", path)) from None
+    except IsADirectoryError:
+        raise MentorqaError(Problem("is a folder, not a file", path)) from None
+    except UnicodeDecodeError as exc:
+        raise MentorqaError(
+            Problem(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", path)
+        ) from None
+    except OSError as exc:
+        raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
+    if len(text) > MAX_BYTES:
+        raise MentorqaError(Problem(f"is larger than {MAX_BYTES // 2**20} MiB", path))
+    return text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its text, its plain data and the node tree that locates every value."""
+
+    path: Path
+    text: str
+    data: Any
+    root: Node | None
+
+    def locate(self, loc: Sequence[str | int]) -> tuple[int, int] | None:
+        """Line and column (from 1) of the deepest node of ``loc`` (see :func:`locate`)."""
+        return locate(self.root, loc)
+
+    def problem(self, message: str, loc: Sequence[str | int]) -> Problem:
+        """A problem placed at the node ``loc`` leads to (or the file alone)."""
+        where = self.locate(loc)
+        return Problem(message, self.path, *(where or (None, None)))
+
+
+def _check_tree(root: Node, path: Path) -> None:
+    """Refuse trees nested deeper than MAX_DEPTH, or whose aliases would expand past
+    MAX_EXPANDED nodes (an alias bomb), before anything walks the data."""
+    expanded: dict[int, int] = {}
+    stack: list[tuple[Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MentorqaError(
+                Problem(
+                    f"nested more than {MAX_DEPTH} levels deep; a hand-written file never is",
+                    path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                )
+            )
+        children = _children(node)
+        if done:
+            size = 1 + sum(expanded[id(child)] for child in children)
+            if size > MAX_EXPANDED:
+                raise MentorqaError(
+                    Problem(
+                        "aliases here expand to more than "
+                        f"{MAX_EXPANDED:,} values; write the values out instead",
+                        path,
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
+                    )
+                )
+            expanded[id(node)] = size
+        elif id(node) not in expanded:
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+_FAST_TAGS = {"bool", "int", "float", "null", "timestamp", "merge", "value"}
+
+
+@functools.cache
+def _loader() -> type:
+    """A YAML 1.2 core-schema safe loader, on libyaml's C parser where PyYAML has it."""
+    from ruamel.yaml.resolver import implicit_resolvers  # the reference reader's 1.2 rules
+    from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.resolver import BaseResolver
+
+    class Core12Resolver(BaseResolver):
+        """Plain scalars resolved as ruamel.yaml resolves them under YAML 1.2."""
+
+    for versions, tag, pattern, first in implicit_resolvers:
+        if (1, 2) in versions and tag.rsplit(":", 1)[-1] in _FAST_TAGS:
+            Core12Resolver.add_implicit_resolver(tag, pattern, first)
+
+    class Core12Constructor(SafeConstructor):
+        def construct_yaml_int(self, node: Any) -> int:
+            # As ruamel.yaml reads YAML 1.2 integers: '_' separators, 0b/0o/0x, 010 is ten.
+            value = str(self.construct_scalar(node)).replace("_", "")
+            sign = -1 if value.startswith("-") else 1
+            value = value.lstrip("+-")
+            for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
+                if value.startswith(prefix):
+                    return sign * int(value[2:], base)
+            return sign * int(value, 10)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            if isinstance(node, MappingNode):
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    if key in seen:
+                        raise ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark
+                        )
+                    seen.add(key)
+            return dict(super().construct_mapping(node, deep=deep))
+
+    Core12Constructor.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:int", Core12Constructor.construct_yaml_int
+    )
+    try:
+        from yaml._yaml import CParser as Parser  # present when PyYAML was built with libyaml
+
+        bases: tuple[type, ...] = (Parser, Core12Constructor, Core12Resolver)
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        from yaml.composer import Composer
+        from yaml.parser import Parser as PyParser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        bases = (Reader, Scanner, PyParser, Composer, Core12Constructor, Core12Resolver)
+
+    def __init__(self: Any, stream: str) -> None:
+        for base in bases:
+            if base not in (Core12Constructor, Core12Resolver):
+                base.__init__(self, stream)  # type: ignore[misc]
+        Core12Constructor.__init__(self)
+        Core12Resolver.__init__(self)
+
+    return type("Core12Loader", bases, {"__init__": __init__})
+
+
+def parse_document(text: str, path: Path) -> Document:
+    """Parse YAML once into plain data and its node tree; problems are located errors."""
+    loader = _loader()(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _check_tree(root, path)
+        data = loader.construct_document(root) if root is not None else None
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as exc:
+        # The reference reader words the problem, so every message comes from one place. Where
+        # it reads the text after all (the readers differ at a few edges), its data is used,
+        # without the node tree: such a file can be read but not patched.
+        data = load_safe_pure(text, path)
+        if isinstance(exc, RecursionError):
+            raise MentorqaError(_explain(exc, text, path)) from None
+        return Document(path, text, data, None)
+    finally:
+        loader.dispose()
+    return Document(path, text, data, root)
+
+
+def load_safe(text: str, path: Path) -> Any:
+    """Parse YAML into plain Python data, safely and quickly."""
+    return parse_document(text, path).data
+
+
+def _explain(exc: Exception, text: str, path: Path) -> Problem:
+    """The best located words for a document the fast reader refused."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        return _marked(exc.problem or exc.context or "invalid YAML", exc.problem_mark, path)
+    if isinstance(exc, yaml.YAMLError) and not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(f"YAML error: {exc}", path)
+    if isinstance(exc, RecursionError):
+        return Problem("nested too deeply to read", path)
+    return _value_problem(exc, text, path)
+
+
+def _marked(what: str, mark: Any, path: Path) -> Problem:
+    what = " ".join(str(what).split())
+    return Problem(
+        f"YAML syntax error: {what}; fix the YAML at this place",
+        path,
+        mark.line + 1,
+        mark.column + 1,
+    )
+
+
+def load_safe_pure(text: str, path: Path) -> Any:
+    """Parse YAML with ruamel.yaml's pure-Python safe loader (the reference reader)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return YAML(typ="safe", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}: {what}"
+        if mark is None:
+            raise MentorqaError(Problem(f"YAML syntax error: {what}", path)) from None
+        raise MentorqaError(_marked(what, mark, path)) from None
+    except YAMLError as exc:
+        raise MentorqaError(Problem(f"YAML syntax error: {exc}", path)) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a date like 2026-02-30
+        raise MentorqaError(_value_problem(exc, text, path)) from None
+
+
+_DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _value_problem(exc: Exception, text: str, path: Path) -> Problem:
+    """A value YAML could not convert (an impossible date): find its line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for candidate in _DATE_LIKE.finditer(line):
+            try:
+                date.fromisoformat(candidate.group())
+            except ValueError:
+                return Problem(
+                    f"'{candidate.group()}' is not a real date; write it as YYYY-MM-DD",
+                    path,
+                    number,
+                    candidate.start() + 1,
+                )
+    return Problem(f"a value cannot be read ({exc}); check the dates and numbers", path)
+
+
+def locate(root: Node | None, loc: Sequence[str | int]) -> tuple[int, int] | None:
+    """Line and column (from 1) of the deepest node of ``loc`` found in a node tree.
+
+    Entries of ``loc`` that are not keys or indexes (pydantic adds type names for unions) are
+    skipped. A key is located at the key itself, so a wrong value points at its key.
+    """
+    if root is None:
+        return None
+    node: Node = root
+    found = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for part in loc:
+        if isinstance(node, MappingNode):
+            pair = next(
+                (
+                    (k, v)
+                    for k, v in node.value
+                    if isinstance(k, ScalarNode) and k.value == str(part)
+                ),
+                None,
+            )
+            if pair is None:
+                continue
+            found = (pair[0].start_mark.line + 1, pair[0].start_mark.column + 1)
+            node = pair[1]
+        elif isinstance(node, SequenceNode):
+            index = int(part) if str(part).isdigit() else -1
+            if not 0 <= index < len(node.value):
+                continue
+            node = node.value[index]
+            found = (node.start_mark.line + 1, node.start_mark.column + 1)
+        else:
+            break
+    return found
+
+
+def _friendly(error: Any) -> str:
+    kind = error["type"]
+    loc = [p for p in error["loc"] if isinstance(p, (str, int))]
+    field = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    if kind == "extra_forbidden":
+        return f"unknown key '{field}'; check its spelling or remove it"
+    if kind == "missing":
+        return f"missing required key '{field}'"
+    message: str = error["msg"]
+    message = message.removeprefix("Value error, ")
+    if kind.startswith(("date_", "datetime_")):
+        message = "should be a date like 2026-03-01"
+    name = f"'{field}': " if field is not None else ""
+    if kind == "value_error":  # our own validators say what they found
+        return f"{name}{message}"
+    if "input" in error and kind not in ("model_type", "dict_type"):
+        shown = repr(error["input"])
+        if len(shown) <= 40:
+            return f"{name}{message} (found {shown})"
+    return f"{name}{message}"
+
+
+def _error_loc(error: Any) -> list[str | int]:
+    loc = [p for p in error["loc"] if isinstance(p, (str, int))]
+    if error["type"] == "missing" and loc:
+        loc = loc[:-1]  # point at the mapping that lacks the key
+    return loc
+
+
+def validation_problems(exc: ValidationError, document: Document) -> list[Problem]:
+    """One located problem per pydantic error."""
+    return [document.problem(_friendly(e), _error_loc(e)) for e in exc.errors()]
+
+
+def validate(model: type[M], document: Document, what: str = "the file") -> M:
+    """Validate a document against ``model``; every problem is reported with its place."""
+    if not isinstance(document.data, dict):
+        raise MentorqaError(
+            Problem(f"{what} must be a YAML mapping (key: value lines)", document.path, 1, 1)
+        )
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        raise MentorqaError(validation_problems(exc, document)) from None
+    except (OverflowError, RecursionError) as exc:
+        raise MentorqaError(Problem(f"a value is out of range ({exc})", document.path)) from None

@@ -1,0 +1,98 @@
+"""Values users type: dates, amounts, "today". Each parser raises :class:`UsageError`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+
+from .errors import MentorqaError, UsageError
+
+# Dates a mentoring service can mean. Far-off years are typing slips (2062 for 2026 stays
+# possible) and would overflow the date arithmetic of timelines, so they are refused on entry.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def plausible(day: dt.date) -> dt.date:
+    """``day`` unchanged, or a ValueError when it lies outside EARLIEST_DATE..LATEST_DATE."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"{day.isoformat()} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}; check the year"
+        )
+    return day
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str, what: str = "date") -> dt.date:
+    """A date written YYYY-MM-DD, within the plausible range."""
+    cleaned = text.strip()
+    try:
+        day = dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise UsageError(_date_problem(cleaned, what)) from None
+    try:
+        return plausible(day)
+    except ValueError as exc:
+        raise UsageError(f"{what} {exc}") from None
+
+
+def _date_problem(text: str, what: str) -> str:
+    if _ISO_SHAPE.match(text):
+        return f"{what} '{text}' is not a real date; check the day and month"
+    if match := _DAY_FIRST.match(text):
+        first, second, year = (int(g) for g in match.groups())
+        for day, month in ((first, second), (second, first)):
+            try:
+                guess = dt.date(year, month, day)
+            except ValueError:
+                continue
+            return f"{what} '{text}' is not written year-month-day; did you mean '{guess}'?"
+    return f"{what} '{text}' is not a date like 2026-03-01 (year-month-day)"
+
+
+def today() -> dt.date:
+    """Today's date; ``MENTORQA_TODAY`` (YYYY-MM-DD) fixes it for examples and tests."""
+    fixed = os.environ.get("MENTORQA_TODAY")
+    if fixed:
+        try:
+            return plausible(dt.date.fromisoformat(fixed))
+        except ValueError:
+            raise MentorqaError(
+                f"MENTORQA_TODAY must be a date like 2026-03-01 between {EARLIEST_DATE.year} and "
+                f"{LATEST_DATE.year}, not '{fixed}'"
+            ) from None
+    return dt.date.today()
+
+
+_AMOUNT = re.compile(r"^[£$€¥]?\s*([0-9]{1,3}(?:[,_][0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+# Turnovers and fees beyond this are typing slips, and would overflow money formatting.
+LARGEST_AMOUNT = 10**24
+
+
+def parse_amount(text: str, what: str = "amount") -> int | float:
+    """A non-negative amount such as ``120000``, ``£120,000`` or ``120_000.50``.
+
+    Anything else (negative, not a number, infinite, absurdly large) is a usage error. Whole
+    amounts stay whole and exact: a recorded turnover reads 200000, not 200000.0.
+    """
+    cleaned = text.strip()
+    match = _AMOUNT.match(cleaned)  # [0-9] is ASCII digits only
+    if not match:
+        raise UsageError(
+            f"{what} '{text}' is not a plain non-negative number; write it like 120000, "
+            "120,000 or £120,000"
+        )
+    digits = match.group(1).replace(",", "").replace("_", "")
+    value: int | float
+    if match.group(2) is None or not match.group(2).strip(".0"):
+        value = int(digits)
+    else:
+        value = float(digits + match.group(2))
+    if not math.isfinite(value) or value > LARGEST_AMOUNT:
+        raise UsageError(f"{what} '{text}' is too large")
+    return value

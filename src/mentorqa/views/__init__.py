@@ -1,0 +1,1 @@
+"""Pure formatters: one per output, over shared plain-data builders."""

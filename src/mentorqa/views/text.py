@@ -1,0 +1,327 @@
+"""What commands show at a terminal, as rich renderables. Every piece of user or framework text
+goes through :func:`esc`, so no name, note or file can inject markup."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from ..assessment import Assessment
+from ..frameworks.model import Framework
+from ..frameworks.registry import Found
+from ..rules.costs import Quote
+from ..rules.findings import Finding
+from ..rules.levels import LevelResult
+from ..rules.timeline import MilestoneResult
+
+Lines = list[Any]  # strings with rich markup, tables, trees
+
+
+def esc(value: object) -> str:
+    """Text shown as it is: markup escaped, control characters (ESC, NUL...) made visible."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+    return escape(text)
+
+
+def _bar(done: int, total: int, terminal: bool, width: int = 20) -> str:
+    if not terminal or total == 0:
+        return ""
+    filled = round(width * done / total)
+    return "[green]" + "█" * filled + "[/][dim]" + "░" * (width - filled) + "[/]"
+
+
+def level_line(level: LevelResult, terminal: bool = False) -> str:
+    mark = "[green]✓ reached[/]" if level.achieved else "[yellow]not yet[/]"
+    needed = f" (needs {level.needed})" if level.needed != level.total else ""
+    bar = _bar(level.counted, level.total, terminal)
+    line = f"{esc(level.name)}: {level.counted} of {level.total} {level.verb}{needed} {bar} {mark}"
+    if level.missing_steps:
+        line += f"\n    still to record: {esc(', '.join(level.missing_steps))}"
+    return line
+
+
+def status(result: Assessment, terminal: bool = False) -> Lines:
+    fw, manifest = result.framework, result.manifest
+    lines: Lines = [
+        f"[bold]{esc(manifest.service.name)}[/] — {esc(fw.name)} ({esc(fw.version)}), "
+        f"as of {result.today.isoformat()}",
+        "",
+        *(level_line(level, terminal) for level in result.levels),
+        "",
+        _areas_table(result),
+    ]
+    lines += _unmet(result)
+    if result.interviews or result.case_studies:
+        lines.append("\n[bold]Interviews and case studies[/]")
+        for p in (*result.interviews, *result.case_studies):
+            limit = f", normally up to {p.max_minutes} minutes each" if p.max_minutes else ""
+            tick = "[green]✓[/]" if p.complete else " "
+            lines.append(f"  {tick} {esc(p.name)}: {p.recorded} of {p.required}{limit}")
+    if result.plan is not None:
+        plan = result.plan
+        agreed = ", agreed" if plan.agreed else ""
+        lines.append(
+            f"\n[bold]{esc(plan.name)}[/]: {plan.priorities} of {plan.min_priorities}-"
+            f"{plan.max_priorities} priorities{agreed}"
+        )
+        lines += [f"  - {esc(lack)}" for lack in plan.lacks]
+    lines += deadlines(result.next_deadlines[:3])
+    unanswered = result.eligibility.unanswered
+    if unanswered:
+        lines.append(
+            f"\n{len(unanswered)} eligibility question(s) unanswered: see 'mentorqa eligibility'."
+        )
+    return lines
+
+
+def _areas_table(result: Assessment) -> Table:
+    fw = result.framework
+    methods = {m.id: m.name for m in fw.evidence_methods}
+    table = Table(title="Practice areas", title_justify="left")
+    table.add_column("area")
+    table.add_column("assessed by")
+    for level in fw.levels:
+        table.add_column(esc(level.name), justify="right")
+    for area in result.areas:
+        cells = []
+        for lid in fw.level_ids:
+            met, total = area.count(lid)
+            cells.append(f"{met}/{total}" if total else "—")
+        table.add_row(esc(area.area.name), esc(methods[area.area.method]), *cells)
+    return table
+
+
+def _unmet(result: Assessment) -> Lines:
+    fw = result.framework
+    lines: Lines = []
+    if result.target is None:
+        return ["\n[green]Every level is reached.[/] Well done."]
+    if result.unmet:
+        lines.append(
+            f"\n[bold]Still to be {result.target.verb} for {esc(result.target.name)}[/] "
+            f"({len(result.unmet)}):"
+        )
+        for r in result.unmet:
+            label = fw.status_labels.get(r.status, r.status) if r.status else ""
+            now = f" [dim](now: {esc(label)})[/]" if label else ""
+            lines.append(
+                f"  {esc(r.id)}  {esc(r.title)} [dim]· {esc(r.area.name)} · "
+                f"{esc(r.method.name)}[/]{now}"
+            )
+    if result.target.missing_steps:
+        lines.append(f"\n[bold]Steps still to record for {esc(result.target.name)}:[/]")
+        for step in result.target.missing_steps:
+            name = fw.event_names.get(step, step)
+            lines.append(f"  {esc(name)}  (mentorqa event {esc(step)} DATE)")
+    return lines
+
+
+def deadlines(milestones: list[MilestoneResult]) -> Lines:
+    if not milestones:
+        return []
+    lines: Lines = ["\n[bold]Next deadlines[/]"]
+    for m in milestones:
+        assert m.due is not None and m.days_left is not None
+        days = -m.days_left if m.state == "overdue" else m.days_left
+        plural = "day" if days == 1 else "days"
+        when = (
+            f"[red]overdue by {days} {plural}[/]" if m.state == "overdue" else f"in {days} {plural}"
+        )
+        lines.append(f"  {m.due.isoformat()}  {esc(m.title)} ({when})")
+    return lines
+
+
+def where(finding: Finding) -> str:
+    place = finding.file + (f":{finding.line}" if finding.line else "")
+    parts = [place]
+    if finding.indicator:
+        parts.append(finding.indicator)
+    return ": ".join(parts) + ": "
+
+
+def findings(errors: list[Finding], warnings: list[Finding]) -> list[str]:
+    """One plain line per finding, for stderr (never markup: these are printed as text)."""
+    lines = [f"error: {where(f)}{f.code} {f.message}" for f in errors]
+    lines += [f"warning: {where(f)}{f.code} {f.message}" for f in warnings]
+    return [" ".join(line.split()) for line in lines]
+
+
+def check_summary(errors: int, warnings: int, ok: bool) -> str:
+    summary = f"{errors} error(s), {warnings} warning(s)"
+    return ("[green]check passed[/]: " if ok else "[red]check failed[/]: ") + summary
+
+
+def timeline(result: Assessment) -> Lines:
+    fw = result.framework
+    table = Table(
+        title=f"{esc(fw.name)}: timeline as of {result.today.isoformat()}", title_justify="left"
+    )
+    for column in ("due", "milestone", "state", "counts from"):
+        table.add_column(column, overflow="fold")
+    colours = {
+        "done": "green",
+        "scheduled": "cyan",
+        "overdue": "red",
+        "upcoming": "yellow",
+        "waiting": "dim",
+    }
+    for m in result.milestones:
+        table.add_row(
+            _due(m), esc(m.title), f"[{colours[m.state]}]{_state(m)}[/]", esc(m.after_name)
+        )
+    lines: Lines = [table]
+    missing = [e for e in fw.events if e.id not in result.manifest.dates]
+    if missing:
+        lines.append(
+            "Record events with 'mentorqa event EVENT DATE'; not yet recorded: "
+            + esc(", ".join(e.id for e in missing))
+        )
+    return lines
+
+
+def _due(m: MilestoneResult) -> str:
+    if m.due is None:
+        return "—"
+    if m.earliest is not None:
+        return f"{m.earliest.isoformat()} to {m.due.isoformat()}"
+    return m.due.isoformat()
+
+
+def _state(m: MilestoneResult) -> str:
+    if m.state == "upcoming" and m.days_left is not None:
+        return f"upcoming, {m.days_left} day{'' if m.days_left == 1 else 's'}"
+    if m.state == "overdue" and m.days_left is not None:
+        return f"overdue by {-m.days_left} day{'' if m.days_left == -1 else 's'}"
+    if m.state in ("done", "scheduled") and m.done_on is not None:
+        return f"{m.state} {m.done_on.isoformat()}"
+    return m.state
+
+
+def quote(fw: Framework, q: Quote, years: bool) -> Lines:
+    lines: Lines = []
+    if q.free:
+        lines.append(f"[bold]{esc(fw.name)}[/] costs nothing.")
+    else:
+        assert q.band is not None and q.turnover is not None
+        lines.append(
+            f"[bold]{esc(fw.name)}[/] for a turnover of {esc(fw.money(q.turnover))}: "
+            f"[bold]{esc(q.band.name)}[/] band"
+        )
+        table = Table(show_header=False, box=None, padding=(0, 2))
+        table.add_row("Registration", esc(fw.money(q.registration)))
+        table.add_row("Assessment", esc(fw.money(q.assessment)))
+        table.add_row("[bold]Total[/]", f"[bold]{esc(fw.money(q.total))}[/]")
+        lines.append(table)
+    if years and q.years:
+        lines.append(f"\n[bold]Over the {len(q.years)}-year award period[/]")
+        table = Table()
+        table.add_column("year")
+        table.add_column("what")
+        table.add_column("amount", justify="right")
+        for y in q.years:
+            for what, value in y.items:
+                table.add_row(str(y.year), esc(what), esc(fw.money(value)))
+        total = fw.money(sum(y.total for y in q.years))
+        table.add_row("", "[bold]total[/]", f"[bold]{esc(total)}[/]")
+        lines.append(table)
+    elif years:
+        lines.append("\nThis framework gives no yearly costs beyond the fee above.")
+    lines += [f"• {esc(note)}" for note in q.notes]
+    return lines
+
+
+def eligibility(result: Assessment) -> Lines:
+    fw, found = result.framework, result.eligibility
+    regions = f" (available in {esc(fw.eligibility.regions)})" if fw.eligibility.regions else ""
+    lines: Lines = [f"[bold]Eligibility for {esc(fw.name)}[/]{regions}"]
+    marks = {True: "[green]yes[/]", False: "[red]no[/] ", None: "[yellow]?[/]  "}
+    for c in found.criteria:
+        lines.append(f"  {marks[c.answer]}  {esc(c.text)} [dim]({esc(c.id)})[/]")
+    if found.eligible:
+        lines.append("\n[green]Eligible[/] on every criterion.")
+        return lines
+    if found.unanswered:
+        ids = " ".join(f"--answer {c.id}=yes" for c in found.unanswered[:2])
+        lines.append(
+            f"\n{len(found.unanswered)} unanswered: record answers like "
+            f"'mentorqa eligibility {esc(ids)}'."
+        )
+    if any(c.answer is False for c in found.criteria) and found.if_not_eligible:
+        lines.append(f"\n{esc(found.if_not_eligible)}")
+    return lines
+
+
+def frameworks(found: list[Found]) -> Lines:
+    # One short block per framework rather than a table: owners and names are long, and a
+    # table squeezed into 80 columns (the width when piped) breaks words in half.
+    lines: Lines = []
+    for f in found:
+        fw = f.framework
+        levels = ", ".join(level.name for level in fw.levels)
+        lines.append(f"[bold]{esc(fw.id)}[/bold]  {esc(fw.name)} ({esc(fw.owner)})")
+        lines.append(
+            f"      version {esc(fw.version)} · {len(fw.indicator_index)} indicators"
+            f" · levels: {esc(levels)} · {f.origin}"
+        )
+    return lines
+
+
+def framework(fw: Framework) -> Tree:
+    level_names = {level.id: level.name for level in fw.levels}
+    methods = {method.id: method.name for method in fw.evidence_methods}
+    totals = Counter(ind.level for _, ind in fw.indicator_index.values())
+    summary = ", ".join(f"{totals[lid]} {level_names[lid]}" for lid in fw.level_ids)
+    tree = Tree(
+        f"[bold]{esc(fw.name)}[/] ({esc(fw.id)}, {esc(fw.version)}) by {esc(fw.owner)}: "
+        f"{esc(summary)}"
+    )
+    for area in fw.practice_areas:
+        counts = Counter(ind.level for ind in area.indicators)
+        per_level = ", ".join(
+            f"{counts[lid]} {level_names[lid]}" for lid in fw.level_ids if counts[lid]
+        )
+        branch = tree.add(
+            f"[bold]{esc(area.name)}[/] [dim]({esc(area.id)})[/] — {esc(per_level)}; "
+            f"{esc(methods[area.method])}"
+        )
+        for ind in area.indicators:
+            method = f" [dim]· {esc(methods[ind.method])}[/]" if ind.method else ""
+            branch.add(
+                f"{esc(ind.id)}  {esc(ind.title)} [dim]· {esc(level_names[ind.level])}[/]{method}"
+            )
+    return tree
+
+
+def plan(result: Assessment) -> Lines:
+    progress = result.plan
+    fw = result.framework
+    if progress is None:
+        return [f"{esc(fw.name)} has no improvement plan."]
+    lines: Lines = [f"[bold]{esc(progress.name)}[/]" + (" (agreed)" if progress.agreed else "")]
+    if progress.latest:
+        lines.append(f"Priorities may be due any time up to {progress.latest}.")
+    for number, p in enumerate(result.manifest.plan.priorities, 1):
+        area = f" [dim]({esc(p.area)})[/]" if p.area else ""
+        lines.append(f"\n{number}. [bold]{esc(p.goal)}[/]{area}")
+        lines += [f"   - {esc(action)}" for action in p.actions]
+        lines.append(f"   owner: {esc(p.owner) or '—'}; target: {p.target or '—'}")
+    lines += [f"[yellow]still needed:[/] {esc(lack)}" for lack in progress.lacks]
+    return lines
+
+
+def evidence(rows: list[dict[str, Any]]) -> Lines:
+    if not rows:
+        return ["No evidence recorded yet. Add some with 'mentorqa evidence add INDICATOR FILE'."]
+    table = Table()
+    columns = ("indicator", "file", "recorded", "state", "note")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(esc(row[key]) for key in columns))
+    return [table]
