@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from mentorqa.cli import app
@@ -32,19 +36,32 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("COLUMNS", "200")
 
 
+@functools.cache
+def _command() -> Any:
+    """The click command typer builds from the app, built once per test run (typer's runner
+    would rebuild the whole command tree on every call, which is most of a call's time)."""
+    return typer.main.get_command(app)
+
+
 def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Run:
-    """Run ``mentorqa ARGS`` in-process with typer's runner, optionally from ``cwd``."""
+    """Run ``mentorqa ARGS`` in-process, as the console script would, optionally from ``cwd``."""
     runner = CliRunner()
     old = Path.cwd()
     if cwd is not None:
         os.chdir(cwd)
+    code: Any = 0
     try:
-        result = runner.invoke(app, [str(a) for a in args], input=input)
+        with runner.isolation(input=input) as (stdout, stderr, *_):
+            try:
+                _command().main(args=[str(a) for a in args], prog_name="mentorqa")
+            except SystemExit as exit_:
+                code = exit_.code or 0
+            sys.stdout.flush()
+            sys.stderr.flush()
+            out, err = stdout.getvalue(), stderr.getvalue()
     finally:
         os.chdir(old)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Run(result.exit_code, result.stdout, result.stderr)
+    return Run(int(code), out.decode("utf-8"), err.decode("utf-8"))
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from mentorqa.rules.costs import quote
 from mentorqa.rules.timeline import add_months
 from mentorqa.values import parse_amount
 
-from .conftest import run
+from ..conftest import run
 
 # --- cost ------------------------------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ import pytest
 from mentorqa.frameworks import get
 from mentorqa.resources import bundled_dir
 
-from .conftest import run, write_tree
+from ..conftest import run, write_tree
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def show(framework_id: str) -> dict:

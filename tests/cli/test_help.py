@@ -10,7 +10,7 @@ import typer
 
 from mentorqa.cli import app
 
-from .conftest import run
+from ..conftest import run
 
 
 def _command_paths() -> list[tuple[str, ...]]:

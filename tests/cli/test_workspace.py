@@ -13,7 +13,7 @@ import pytest
 
 from mentorqa.frameworks import get
 
-from .conftest import run, write_tree
+from ..conftest import run, write_tree
 
 
 def status(ws: Path, *extra: str) -> dict:

@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from mentorqa.frameworks import get
 
-from .conftest import run, write_tree
+from ..conftest import run, write_tree
 
 
 def report(ws: Path, *args: str) -> str:
