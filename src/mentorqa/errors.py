@@ -95,7 +95,7 @@ def resolve(kind: str, value: str, known: Iterable[str], where: str = "") -> str
 def unknown(kind: str, value: str, known: list[str], where: str = "") -> str:
     """The one wording of an unknown id, with a did-you-mean where one close id exists."""
     folded = {fold(i): i for i in known}
-    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
     text = f"unknown {kind} '{value}'"
     if close:
         return f"{text}; did you mean '{folded[close[0]]}'?"

@@ -64,7 +64,7 @@ def check(
     if junit is not None:
         from ..views.junit import render_junit
 
-        write_output(ws, junit, render_junit(verdict))
+        write_output(ws, junit, render_junit(verdict.assessment, verdict.findings, verdict.strict))
     if not json:
         for line in text.findings(verdict.errors, verdict.warnings):
             err.print(line, markup=False, highlight=False)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
+from ..assessment import Assessment
 from ..rules.findings import CODES, Finding
 from ..rules.indicators import IndicatorResult
 
@@ -28,15 +30,11 @@ def _state(r: IndicatorResult, labels: dict[str, str]) -> str:
     return labels.get(r.status, r.status).lower()
 
 
-def render_junit(verdict: object) -> str:
-    """The JUnit document of a :class:`~mentorqa.results.Verdict`."""
-    from ..results import Verdict
-
-    assert isinstance(verdict, Verdict)
-    result = verdict.assessment
+def render_junit(result: Assessment, findings: Sequence[Finding], strict: bool = False) -> str:
+    """The JUnit document of ``check``'s findings (a :class:`~mentorqa.results.Verdict`'s)."""
     fw = result.framework
     by_indicator: dict[str | None, list[Finding]] = {}
-    for finding in verdict.findings:
+    for finding in findings:
         by_indicator.setdefault(finding.indicator, []).append(finding)
     suite = ET.Element("testsuite", name=xml_text(f"mentorqa {fw.id}"))
     counts = {"tests": 0, "failures": 0, "skipped": 0}
@@ -46,7 +44,7 @@ def render_junit(verdict: object) -> str:
         element = ET.SubElement(
             suite, "testcase", classname=xml_text(classname), name=xml_text(name)
         )
-        failing = [f for f in items if f.severity == "error" or verdict.strict]
+        failing = [f for f in items if f.severity == "error" or strict]
         for f in failing:
             ET.SubElement(
                 element, "failure", message=xml_text(f"{f.code} {f.message}"), type=f.code
