@@ -1,11 +1,13 @@
-"""How fast are the read commands? Prints figures beside a baseline measured in the same run.
+"""How fast are the commands? Prints figures beside a baseline measured in the same run.
 
-    python bench/bench.py [--files 3000] [--repeat 5]
+    python bench/bench.py [--files 3000] [--repeat 5] [--compare GIT-REF]
 
 Baseline: starting Python and importing the stack mentorqa is built on (typer, rich, pydantic,
 ruamel.yaml). The aim (architecture.md): `status` and `check` cost little more than that, and
 stay fast with thousands of evidence files. Times are the median of --repeat runs of the real
-`mentorqa` command in a subprocess.
+`mentorqa` command in a subprocess. With --compare, the same commands of another version (a
+git ref of this repository, checked out into a temporary worktree and run from its sources
+with the same installed libraries) are timed on a copy of the same workspace, in the same run.
 """
 
 from __future__ import annotations
@@ -22,6 +24,37 @@ import time
 from pathlib import Path
 
 MENTORQA = [sys.executable, "-m", "mentorqa"]
+
+
+def worktree(ref: str, into: Path) -> Path:
+    """The sources of ``ref`` in a temporary git worktree."""
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        ["git", "-C", str(root), "worktree", "add", "--detach", str(into), ref],
+        check=True,
+        capture_output=True,
+    )
+    return into
+
+
+def commands(ws: Path, env: dict[str, str], r: int) -> list[tuple[str, float]]:
+    """The figures of one mentorqa version on workspace ``ws``."""
+    figures: list[tuple[str, float]] = []
+    no_cache = {**env, "MENTORQA_NO_CACHE": "1"}
+    figures.append(
+        ("status, framework parsed afresh", timed([*MENTORQA, "status"], ws, no_cache, r))
+    )
+    figures.append(("status, framework from cache", timed([*MENTORQA, "status"], ws, env, r)))
+    shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
+    figures.append(("check, checksums cold (1 run)", timed([*MENTORQA, "check"], ws, env, 1)))
+    figures.append(("check, checksums cached", timed([*MENTORQA, "check"], ws, env, r)))
+    figures.append(("check --json", timed([*MENTORQA, "check", "--json"], ws, env, r)))
+    figures.append(
+        ("report --kind progress", timed([*MENTORQA, "report", "--kind", "progress"], ws, env, r))
+    )
+    # A write: each run records a judgement afresh (the whole manifest is read and written).
+    figures.append(("mark (a write)", timed([*MENTORQA, "mark", "QIM-SV-A01", "met"], ws, env, r)))
+    return figures
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str], repeat: int) -> float:
@@ -87,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--compare", metavar="GIT-REF", help="also time this version, e.g. HEAD~3")
     options = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="mentorqa-bench-"))
     env = {
@@ -103,26 +137,33 @@ def main() -> None:
             [sys.executable, "-c", "import typer, rich, pydantic, ruamel.yaml"], ws, env, r
         )
         bare = timed([sys.executable, "-c", "pass"], ws, env, r)
-        figures: list[tuple[str, float]] = [("python -c pass", bare)]
-        no_cache = {**env, "MENTORQA_NO_CACHE": "1"}
-        figures.append(
-            ("status, framework parsed afresh", timed([*MENTORQA, "status"], ws, no_cache, r))
-        )
-        figures.append(("status, framework from cache", timed([*MENTORQA, "status"], ws, env, r)))
-        shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
-        figures.append(("check, checksums cold (1 run)", timed([*MENTORQA, "check"], ws, env, 1)))
-        figures.append(("check, checksums cached", timed([*MENTORQA, "check"], ws, env, r)))
-        figures.append(("check --json", timed([*MENTORQA, "check", "--json"], ws, env, r)))
-        figures.append(
-            (
-                "report --kind progress",
-                timed([*MENTORQA, "report", "--kind", "progress"], ws, env, r),
-            )
-        )
+        ours = [("python -c pass", bare), *commands(ws, env, r)]
+        theirs: list[tuple[str, float]] = []
+        if options.compare:
+            other = worktree(options.compare, temp / "other")
+            copy = temp / "ws-other"
+            shutil.copytree(ws, copy, ignore=shutil.ignore_patterns(".mentorqa"))
+            other_env = {
+                **env,
+                "PYTHONPATH": str(other / "src"),
+                "XDG_CACHE_HOME": str(temp / "c2"),
+            }
+            theirs = commands(copy, other_env, r)
         print(f"baseline (import typer, rich, pydantic, ruamel.yaml): {baseline * 1000:7.0f} ms")
-        for name, seconds in figures:
-            print(f"{name:<40} {seconds * 1000:7.0f} ms   {seconds / baseline:5.2f}x baseline")
+        for index, (name, seconds) in enumerate(ours):
+            line = f"{name:<34} {seconds * 1000:7.0f} ms  {seconds / baseline:5.2f}x baseline"
+            if theirs and index > 0:
+                before = theirs[index - 1][1]
+                ratio = before / seconds
+                line += f"   {options.compare}: {before * 1000:7.0f} ms ({ratio:4.1f}x slower)"
+            print(line)
     finally:
+        if options.compare:
+            root = Path(__file__).resolve().parents[1]
+            subprocess.run(
+                ["git", "-C", str(root), "worktree", "remove", "--force", str(temp / "other")],
+                capture_output=True,
+            )
         shutil.rmtree(temp, ignore_errors=True)
 
 

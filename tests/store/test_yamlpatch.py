@@ -38,6 +38,9 @@ def norm(value: Any) -> Any:
 def patch(text: str, new: Any) -> str:
     out = rewrite(text, yaml.compose(text, Loader=yaml.CSafeLoader), new)
     assert norm(load(out)) == norm(new), out
+    # Given what the text loads as (as the workspace passes it), the result is the same.
+    seeded = rewrite(text, yaml.compose(text, Loader=yaml.CSafeLoader), new, load(text))
+    assert seeded == out
     return out
 
 

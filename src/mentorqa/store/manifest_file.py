@@ -64,7 +64,8 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
             )
         )
     try:
-        text = yamlpatch.rewrite(current.document.text, current.document.root, data)
+        document = current.document
+        text = yamlpatch.rewrite(document.text, document.root, data, document.data)
     except yamlpatch.PatchError as exc:
         raise WorkspaceError(Problem(f"not saved: {exc}", path)) from None
     except ValueError as exc:

@@ -110,6 +110,26 @@ def _check_tree(root: Node, path: Path) -> None:
             stack.extend((child, depth + 1, False) for child in children)
 
 
+def _check_depth(text: str, path: Path) -> None:
+    """Without aliases, only depth can be hostile: a line indented past MAX_DEPTH levels of a
+    few columns each, or deeply nested flow brackets (libyaml caps those itself)."""
+    deepest = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
+    if deepest > MAX_DEPTH * 8:
+        line = next(
+            n
+            for n, text_line in enumerate(text.split("\n"), 1)
+            if len(text_line) - len(text_line.lstrip(" ")) == deepest
+        )
+        raise MentorqaError(
+            Problem(
+                f"indented more than {MAX_DEPTH * 8} columns; a hand-written file never is",
+                path,
+                line,
+                deepest + 1,
+            )
+        )
+
+
 def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [part for pair in node.value for part in pair]
@@ -134,7 +154,10 @@ def _loader() -> type:
 
     for versions, tag, pattern, first in implicit_resolvers:
         if (1, 2) in versions and tag.rsplit(":", 1)[-1] in _FAST_TAGS:
-            Core12Resolver.add_implicit_resolver(tag, pattern, first)
+            # ruamel keeps its patterns behind a lazy wrapper that costs an attribute look-up on
+            # every match; the compiled pattern itself is used instead.
+            compiled = re.compile(pattern.pattern, pattern.flags)
+            Core12Resolver.add_implicit_resolver(tag, compiled, first)
 
     class Core12Constructor(SafeConstructor):
         def construct_yaml_int(self, node: Any) -> int:
@@ -148,16 +171,20 @@ def _loader() -> type:
             return sign * int(value, 10)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            if isinstance(node, MappingNode):
+            written = list(node.value) if isinstance(node, MappingNode) else []  # before merges
+            mapping = dict(super().construct_mapping(node, deep=deep))
+            # A count that differs means a key came twice (or a merge); only then is it looked
+            # for, among the keys as written, so the common case costs one comparison.
+            if len(mapping) != len(written):
                 seen: set[Any] = set()
-                for key_node, _ in node.value:
+                for key_node, _ in written:
                     key = self.construct_object(key_node, deep=True)
                     if key in seen:
                         raise ConstructorError(
                             None, None, f"duplicate key {key!r}", key_node.start_mark
                         )
                     seen.add(key)
-            return dict(super().construct_mapping(node, deep=deep))
+            return mapping
 
     Core12Constructor.add_constructor(  # type: ignore[type-var]
         "tag:yaml.org,2002:int", Core12Constructor.construct_yaml_int
@@ -189,15 +216,20 @@ def parse_document(text: str, path: Path) -> Document:
     loader = _loader()(text)
     try:
         root = loader.get_single_node()
-        if root is not None:
-            _check_tree(root, path)
+        if root is not None and ("*" in text or text.count("\n") < MAX_DEPTH * 20):
+            _check_tree(root, path)  # aliases, or few lines: cheap to walk
+        elif root is not None:
+            _check_depth(text, path)
         data = loader.construct_document(root) if root is not None else None
     except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as exc:
         # The reference reader words the problem, so every message comes from one place. Where
         # it reads the text after all (the readers differ at a few edges), its data is used,
         # without the node tree: such a file can be read but not patched.
-        data = load_safe_pure(text, path)
-        if isinstance(exc, RecursionError):
+        if isinstance(exc, RecursionError) or "nesting depth" in str(exc):
+            raise MentorqaError(_explain(exc, text, path)) from None
+        try:
+            data = load_safe_pure(text, path)
+        except RecursionError:  # the reference reader is recursive; the fast one was not
             raise MentorqaError(_explain(exc, text, path)) from None
         return Document(path, text, data, None)
     finally:

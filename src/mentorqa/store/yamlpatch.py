@@ -57,10 +57,12 @@ class _Ctx:
 
 
 class _Patcher:
-    def __init__(self, text: str, root: Node) -> None:
+    def __init__(self, text: str, root: Node, old: object = None) -> None:
         self.text = text
         self.edits: list[tuple[int, int, str]] = []
-        self.values: dict[int, object] = {}
+        # What each node loads as: seeded from the reader's own data where the caller has it, so
+        # an unchanged branch is recognised by one comparison instead of being rebuilt.
+        self.values: dict[int, object] = {} if old is None else {id(root): old}
         self.tainted = self._tainted(root) if "&" in text else set()
         self.layout = Layout.measure(_nodes(root))
 
@@ -213,10 +215,35 @@ class _Patcher:
 
     # --- diffing
 
+    def _seed(self, node: MappingNode | SequenceNode) -> None:
+        """Pass what a collection is known to load as down to its entries."""
+        known = self.values.get(id(node))
+        if isinstance(node, MappingNode) and isinstance(known, dict):
+            for key, value in node.value:
+                name = self._value(key)
+                if isinstance(key, ScalarNode) and not self._is_merge(key) and name in known:
+                    self.values.setdefault(id(value), known[name])
+        elif (
+            isinstance(node, SequenceNode)
+            and isinstance(known, list)
+            and len(known) == len(node.value)
+        ):
+            for item, value in zip(node.value, known, strict=True):
+                self.values.setdefault(id(item), value)
+
+    def _unchanged(self, node: Node, new: object) -> bool:
+        old = self._value(node)
+        if isinstance(node, ScalarNode):  # typed: 1 is not True, and 1.0 is not 1
+            both_nan = old != old and new != new  # NaN is never equal to itself
+            return type(old) is type(new) and (old == new or both_nan)
+        return bool(old == new)
+
     def diff(self, node: Node, new: object, ctx: _Ctx) -> None:
         """Record the edits that make ``node``'s text load as ``new``."""
-        if freeze(self._value(node)) == freeze(new):
+        if self._unchanged(node, new):
             return
+        if isinstance(node, MappingNode | SequenceNode):
+            self._seed(node)
         if id(node) in self.tainted:
             raise PatchError(f"line {node.start_mark.line + 1}: this value {_ANCHORS}")
         if isinstance(node, MappingNode) and isinstance(new, dict):
@@ -382,11 +409,12 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def rewrite(text: str, root: Node, new: object) -> str:
+def rewrite(text: str, root: Node, new: object, old: object = None) -> str:
     """Return ``text`` changed so that it loads as ``new``, touching only the spans of changed
-    nodes. ``root`` is the node tree of ``text`` (``yaml.compose``, character offsets)."""
+    nodes. ``root`` is the node tree of ``text`` (``yaml.compose``, character offsets); ``old``,
+    when given, is what ``text`` loads as, which spares rebuilding it from the nodes."""
     if root is None:
         raise PatchError("the file holds no YAML document; write it out whole instead")
-    patcher = _Patcher(text, root)
+    patcher = _Patcher(text, root, old)
     patcher.diff(root, new, _Ctx("root"))
     return _apply(text, patcher.edits)
