@@ -55,7 +55,8 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 for p in problems
             ]
         ) from None
-    if current.document.root is None:
+    document = current.document
+    if document.root is None:
         raise WorkspaceError(
             Problem(
                 "not saved: this file uses YAML that mentorqa can read but not rewrite "
@@ -64,21 +65,20 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
             )
         )
     try:
-        document = current.document
         text = yamlpatch.rewrite(document.text, document.root, data, document.data)
     except yamlpatch.PatchError as exc:
         raise WorkspaceError(Problem(f"not saved: {exc}", path)) from None
     except ValueError as exc:
         raise WorkspaceError(Problem(f"not saved: a value {exc}", path)) from None
-    document = parse_document(text, path)
-    if document.data != data:  # the safety net: what is written must read back as meant
+    written = parse_document(text, path)
+    if written.data != data:  # the safety net: what is written must read back as meant
         raise WorkspaceError(
             Problem(
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
     write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
-    return ManifestFile(document, manifest, current.crlf)
+    return ManifestFile(written, manifest, current.crlf)
 
 
 def new_manifest_text(
