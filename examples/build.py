@@ -1,4 +1,4 @@
-"""Rebuild the example workspaces with the real mentorqa commands.
+"""Rebuild the example workspaces with the mentorqa library.
 
     python examples/build.py
 
@@ -9,34 +9,24 @@ interviewees are pseudonyms and the evidence documents are short made-up extract
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-06-15"
+os.environ["MENTORQA_TODAY"] = TODAY  # before mentorqa reads it
+sys.path.insert(0, str(HERE.parent / "src"))  # this checkout's mentorqa, installed or not
+
+import mentorqa  # noqa: E402
+from mentorqa.views.ics import render_ics  # noqa: E402
+from mentorqa.views.report import render  # noqa: E402
 
 
-def mentorqa(*args: str | Path, check: bool = True) -> str:
-    env = {**os.environ, "MENTORQA_TODAY": TODAY, "NO_COLOR": "1", "COLUMNS": "100"}
-    result = subprocess.run(
-        [sys.executable, "-m", "mentorqa", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if check and result.returncode != 0:
-        sys.exit(f"mentorqa {' '.join(map(str, args))} failed:\n{result.stderr}")
-    return result.stdout
-
-
-def indicators(framework: str) -> list[dict[str, str]]:
-    data = json.loads(mentorqa("frameworks", "show", framework, "--json"))
-    return [dict(i, area=a["id"]) for a in data["areas"] for i in a["indicators"]]
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 def fresh(name: str) -> Path:
@@ -48,126 +38,70 @@ def fresh(name: str) -> Path:
 
 def qim() -> None:
     """A QiM service three months into its six: online evidence mostly uploaded."""
-    ws = fresh("qim-riverside")
-    mentorqa(
-        "init",
-        ws,
-        "--framework",
+    ws = mentorqa.create_workspace(
+        fresh("qim-riverside"),
         "qim",
-        "--name",
         "Riverside Young People's Mentoring",
-        "--turnover",
-        "£180,000",
-        "--start",
-        "2026-03-02",
+        turnover=180_000,
+        start=day("2026-03-02"),
     )
-    answers = [
-        "vulnerable_people",
-        "mentoring_role",
-        "full_cycle",
-        "funding_12_months",
-        "membership",
-    ]
-    mentorqa("eligibility", *[a for c in answers for a in ("--answer", f"{c}=yes")], "-w", ws)
-    items = indicators("qim")
-    online = [i for i in items if i["level"] == "award" and i["method"] == "online"]
-    by_area: dict[str, list[dict[str, str]]] = {}
-    for item in online:
-        by_area.setdefault(item["area"], []).append(item)
+    fw = ws.framework
+    ws.answer_eligibility([(c.id, True) for c in fw.eligibility.criteria])
+    by_area: dict[str, list[str]] = {}
+    for ind_id, (area, ind) in fw.indicator_index.items():
+        if ind.level == "award" and fw.method_of(ind_id).id == "online":
+            by_area.setdefault(area.id, []).append(ind_id)
     # The Service and Policies and Procedures are complete; Staff Management is half done.
     done = by_area["service"] + by_area["policies"] + by_area["staff"][:4]
-    for item in done:
-        doc = ws / "evidence" / item["area"] / f"{item['id'].lower()}.md"
+    for ind_id in done:
+        area, ind = fw.indicator_index[ind_id]
+        doc = ws.root / "evidence" / area.id / f"{ind_id.lower()}.md"
         doc.parent.mkdir(parents=True, exist_ok=True)
         doc.write_text(
-            f"# {item['title']}\n\nExtract from Riverside's documents showing: {item['title']}.\n"
+            f"# {ind.title}\n\nExtract from Riverside's documents showing: {ind.title}.\n"
             "(Example file made up for mentorqa's examples.)\n",
             encoding="utf-8",
         )
-        mentorqa("evidence", "add", item["id"], doc, "-w", ws)
-        mentorqa("mark", item["id"], "met", "-w", ws)
-    partly = by_area["staff"][4]
-    mentorqa(
-        "mark",
-        partly["id"],
+        ws.add_evidence(ind_id, doc)
+        ws.mark(ind_id, "met")
+    ws.mark(
+        by_area["staff"][4],
         "partly-met",
-        "--note",
-        "Safeguarding refresher booked; two coordinators not yet trained",
-        "-w",
-        ws,
+        note="Safeguarding refresher booked; two coordinators not yet trained",
     )
-    mentorqa("event", "first_area_uploaded", "2026-04-14", "-w", ws)
-    mentorqa(
-        "interview",
-        "add",
-        "mentor",
-        "Mentor A",
-        "--date",
-        "2026-06-03",
-        "--minutes",
-        "20",
-        "-w",
-        ws,
-    )
-    mentorqa("case-study", "mentee_journey", "--title", "Referral to a planned ending", "-w", ws)
+    ws.record_event("first_area_uploaded", day("2026-04-14"))
+    ws.add_interview("mentor", "Mentor A", date=day("2026-06-03"), minutes=20)
+    ws.add_case_study("mentee_journey", title="Referral to a planned ending")
     reports(ws, ["progress", "assessor"])
 
 
 def nqms() -> None:
     """An NQMS program after its on-site review: plan agreed, statement signed."""
-    ws = fresh("nqms-northside")
-    mentorqa(
-        "init",
-        ws,
-        "--framework",
-        "nqms",
-        "--name",
-        "Northside Youth Mentoring",
-        "--start",
-        "2026-02-02",
+    ws = mentorqa.create_workspace(
+        fresh("nqms-northside"), "nqms", "Northside Youth Mentoring", start=day("2026-02-02")
     )
-    mentorqa(
-        "eligibility",
-        "--answer",
-        "one_year=yes",
-        "--answer",
-        "youth_18=yes",
-        "--answer",
-        "mentoring_connector=yes",
-        "--answer",
-        "staff_capacity=yes",
-        "-w",
-        ws,
-    )
-    items = indicators("nqms")
-    title = {i["title"]: i["id"] for i in items}
+    fw = ws.framework
+    ws.answer_eligibility([(c.id, True) for c in fw.eligibility.criteria])
+    title = {ind.title: ind_id for ind_id, (_, ind) in fw.indicator_index.items()}
     gaps = {
         title["Participant satisfaction"]: "No participant survey yet",
         title["Exit interview with youth"]: "Exit interviews only for planned endings",
     }
-    for n, item in enumerate(items):
-        if item["id"] in gaps:
-            mentorqa(
-                "mark", item["id"], "not-met", "--rating", "2", "--note", gaps[item["id"]], "-w", ws
-            )
+    for n, ind_id in enumerate(fw.indicator_index):
+        if ind_id in gaps:
+            ws.mark(ind_id, "not-met", rating=2, note=gaps[ind_id])
         else:
-            mentorqa("mark", item["id"], "met", "--rating", str(3 + n % 3), "-w", ws)
-    for event, day in [
+            ws.mark(ind_id, "met", rating=3 + n % 3)
+    for event, when in [
         ("submission", "2026-03-23"),
         ("staff_contact", "2026-03-27"),
         ("review", "2026-04-28"),
         ("documents_received", "2026-05-08"),
     ]:
-        mentorqa("event", event, day, "-w", ws)
-    mentorqa(
-        "plan",
-        "note",
-        "--strength",
-        "Thorough screening and pre-match training",
-        "--improvement",
-        "Evaluation relies on anecdote",
-        "-w",
-        ws,
+        ws.record_event(event, day(when))
+    ws.add_plan_notes(
+        strengths=["Thorough screening and pre-match training"],
+        improvements=["Evaluation relies on anecdote"],
     )
     plan = [
         ("Run an annual participant survey", "evaluation", "Program director", "2027-03-31"),
@@ -180,44 +114,27 @@ def nqms() -> None:
         ),
     ]
     for goal, area, owner, target in plan:
-        mentorqa(
-            "plan",
-            "add",
+        ws.add_priority(
             goal,
-            "--area",
-            area,
-            "--owner",
-            owner,
-            "--target",
-            target,
-            "--action",
-            "Agree a first draft at the next staff meeting",
-            "-w",
-            ws,
+            area=area,
+            owner=owner,
+            target=day(target),
+            actions=["Agree a first draft at the next staff meeting"],
         )
-    mentorqa("plan", "agree", "2026-05-12", "-w", ws)
-    mentorqa(
-        "sign",
-        "--name",
-        "Jordan Rivera",
-        "--role",
-        "Executive Director",
-        "--date",
-        "2026-05-14",
-        "-w",
-        ws,
-    )
+    ws.agree_plan(day("2026-05-12"))
+    ws.sign_statement("Jordan Rivera", "Executive Director", day("2026-05-14"))
     reports(ws, ["summary", "plan", "statement", "progress"])
 
 
-def reports(ws: Path, kinds: list[str]) -> None:
-    out = ws / "reports"
+def reports(ws: mentorqa.Workspace, kinds: list[str]) -> None:
+    out = ws.root / "reports"
+    out.mkdir(exist_ok=True)
+    assessment = ws.assess(files=True)
     for kind in kinds:
-        mentorqa("report", "--kind", kind, "-o", out / f"{kind}.md", "-w", ws)
-    mentorqa(
-        "report", "--kind", kinds[0], "--format", "html", "-o", out / f"{kinds[0]}.html", "-w", ws
-    )
-    mentorqa("timeline", "--ics", out / "deadlines.ics", "-w", ws)
+        (out / f"{kind}.md").write_text(render(assessment, kind, "md", ws.root), encoding="utf-8")
+    html = render(assessment, kinds[0], "html", ws.root)
+    (out / f"{kinds[0]}.html").write_text(html, encoding="utf-8")
+    (out / "deadlines.ics").write_text(render_ics(assessment), encoding="utf-8", newline="")
 
 
 if __name__ == "__main__":

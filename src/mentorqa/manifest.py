@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -132,3 +132,11 @@ class Manifest(_Model):
     )
     plan: Plan = Plan()
     statement: Signature = Signature()
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``mentorqa.yaml``, for editors that validate YAML."""
+    document = Manifest.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "mentorqa workspace manifest (mentorqa.yaml)"
+    return document

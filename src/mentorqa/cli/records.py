@@ -297,25 +297,17 @@ def service(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Change the service's name, turnover or sector; without options, show them."""
-    from ..views.text import esc
+    from ..views import text
 
     ws = open_workspace(workspace)
     if turnover is None and sector is None and name is None:
-        current = ws.manifest.service
-        shown = (
-            ws.framework.money(current.turnover) if current.turnover is not None else "not recorded"
-        )
-        sector = current.sector or "not recorded"
-        out.print(f"{esc(current.name)}: turnover {esc(shown)}, sector {esc(sector)}")
+        out.print(text.service(ws.framework, ws.manifest.service))
         return
     said(ws.update_service(name=name, turnover=turnover, sector=sector))
 
 
 def schema() -> None:
     """Print the JSON Schema of mentorqa.yaml, for editors that validate YAML."""
-    from ..manifest import Manifest
+    from ..manifest import json_schema
 
-    document = Manifest.model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "mentorqa workspace manifest (mentorqa.yaml)"
-    sys.stdout.write(jsonlib.dumps(document, indent=2) + "\n")
+    sys.stdout.write(jsonlib.dumps(json_schema(), indent=2) + "\n")

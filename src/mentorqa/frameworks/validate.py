@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import FeeBand, Framework, MembershipBand
+from .model import DeclaredTotal, FeeBand, Framework, MembershipBand
 
 Loc = tuple[str | int, ...]
 
@@ -63,7 +63,6 @@ def check(fw: Framework) -> list[Finding]:
 
 
 def _indicators(fw: Framework) -> Iterable[Finding]:
-    levels = {level.id for level in fw.levels}
     methods = {method.id for method in fw.evidence_methods}
     sections = {section.id for section in fw.sections}
     first_seen: dict[str, tuple[int, int]] = {}
@@ -75,24 +74,38 @@ def _indicators(fw: Framework) -> Iterable[Finding]:
             yield Finding((*here, "section"), _unknown("section", area.section, sections))
         if not area.indicators:
             yield Finding((*here, "indicators"), "a practice area needs at least one indicator")
-        for i, ind in enumerate(area.indicators):
-            at: Loc = (*here, "indicators", i)
-            if ind.id in first_seen:
-                fa, fi = first_seen[ind.id]
-                yield Finding(
-                    (*at, "id"),
-                    f"duplicate indicator id '{ind.id}' (also in practice area "
-                    f"'{fw.practice_areas[fa].id}', indicator {fi + 1}); indicator ids must be "
-                    "unique across the framework",
-                )
-            else:
-                first_seen[ind.id] = (a, i)
-            if ind.level not in levels:
-                yield Finding((*at, "level"), _unknown("level", ind.level, levels))
-            if ind.method is not None and ind.method not in methods:
-                yield Finding((*at, "method"), _unknown("evidence method", ind.method, methods))
+        yield from _area_indicators(fw, a, first_seen)
     if fw.levels and not first_seen:
         return
+    yield from _levels_counted(fw)
+
+
+def _area_indicators(
+    fw: Framework, a: int, first_seen: dict[str, tuple[int, int]]
+) -> Iterable[Finding]:
+    """Each indicator of practice area ``a``: a unique id, a declared level and method."""
+    levels = {level.id for level in fw.levels}
+    methods = {method.id for method in fw.evidence_methods}
+    for i, ind in enumerate(fw.practice_areas[a].indicators):
+        at: Loc = ("practice_areas", a, "indicators", i)
+        if ind.id in first_seen:
+            fa, fi = first_seen[ind.id]
+            yield Finding(
+                (*at, "id"),
+                f"duplicate indicator id '{ind.id}' (also in practice area "
+                f"'{fw.practice_areas[fa].id}', indicator {fi + 1}); indicator ids must be "
+                "unique across the framework",
+            )
+        else:
+            first_seen[ind.id] = (a, i)
+        if ind.level not in levels:
+            yield Finding((*at, "level"), _unknown("level", ind.level, levels))
+        if ind.method is not None and ind.method not in methods:
+            yield Finding((*at, "method"), _unknown("evidence method", ind.method, methods))
+
+
+def _levels_counted(fw: Framework) -> Iterable[Finding]:
+    """Every level has indicators to count, at its own level or below."""
     ordered = [level.id for level in fw.levels]
     for index, level in enumerate(fw.levels):
         in_scope = set(ordered[: index + 1])
@@ -224,15 +237,7 @@ def _totals(fw: Framework) -> Iterable[Finding]:
                 yield Finding((*here, field), _unknown(field, value, known))
         if bad:
             continue
-        actual = sum(
-            1
-            for area in fw.practice_areas
-            for ind in area.indicators
-            if (total.level is None or ind.level == total.level)
-            and (total.method is None or (ind.method or area.method) == total.method)
-            and (total.section is None or area.section == total.section)
-            and (total.area is None or area.id == total.area)
-        )
+        actual = _counted(fw, total)
         if actual != total.count:
             yield Finding(
                 (*here, "count"),
@@ -240,6 +245,19 @@ def _totals(fw: Framework) -> Iterable[Finding]:
                 f"out{_filters(total.level, total.method, total.section, total.area)}; "
                 "add or remove indicators, or correct the total",
             )
+
+
+def _counted(fw: Framework, total: DeclaredTotal) -> int:
+    """How many indicators written out match a declared total's filters."""
+    return sum(
+        1
+        for area in fw.practice_areas
+        for ind in area.indicators
+        if (total.level is None or ind.level == total.level)
+        and (total.method is None or (ind.method or area.method) == total.method)
+        and (total.section is None or area.section == total.section)
+        and (total.area is None or area.id == total.area)
+    )
 
 
 def _filters(level: str | None, method: str | None, section: str | None, area: str | None) -> str:

@@ -13,6 +13,7 @@ from rich.tree import Tree
 from ..assessment import Assessment
 from ..frameworks.model import Framework
 from ..frameworks.registry import Found
+from ..manifest import Service
 from ..rules.costs import Quote
 from ..rules.findings import Finding
 from ..rules.levels import LevelResult
@@ -325,3 +326,10 @@ def evidence(rows: list[dict[str, Any]]) -> Lines:
     for row in rows:
         table.add_row(*(esc(row[key]) for key in columns))
     return [table]
+
+
+def service(fw: Framework, recorded: Service) -> str:
+    """The service's name, turnover and sector, as ``mentorqa service`` shows them."""
+    turnover = fw.money(recorded.turnover) if recorded.turnover is not None else "not recorded"
+    sector = recorded.sector or "not recorded"
+    return f"{esc(recorded.name)}: turnover {esc(turnover)}, sector {esc(sector)}"
