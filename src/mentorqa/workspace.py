@@ -23,7 +23,7 @@ from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
 from .recording.visit import VisitWrites
 from .rules import costs, plan
-from .rules.evidence import FileState
+from .rules.evidence import FileState, is_private
 from .rules.levels import resolve_level
 from .store.files import (
     ChecksumCache,
@@ -199,6 +199,8 @@ def _file_state(root: Path, file: str, sha256: str, cache: ChecksumCache) -> Fil
         path = path.resolve()
         if path != root and root not in path.parents:
             return "outside"
+        if is_private(path.relative_to(root).as_posix()):
+            return "private"  # a link from evidence/ into private/ is private too
         if not path.is_file():
             return "missing"
         return "ok" if cache.checksum(path) == sha256 else "changed"

@@ -18,8 +18,9 @@ from ..errors import ExitCode, MentorqaError
 
 # Messages are not wrapped (soft_wrap), so a long line stays one line when piped or logged;
 # tables still fit the terminal.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Nor do they turn ':name:' into an emoji: a note that says ':warning:' is shown as written.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def report_error(exc: MentorqaError) -> None:

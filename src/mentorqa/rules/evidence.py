@@ -3,6 +3,7 @@ inside the workspace, outside private/, as they were recorded."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Literal
 
@@ -14,7 +15,9 @@ FileState = Literal["ok", "missing", "changed", "outside", "private"]
 
 
 def is_private(rel: str) -> bool:
-    """Whether a workspace-relative path lies in private/ (never evidence, never in git)."""
+    """Whether a workspace-relative path lies in private/ (never evidence, never in git),
+    however it is written (``./private/x``, ``evidence/../private/x``)."""
+    rel = posixpath.normpath(rel.replace("\\", "/"))
     return rel == PRIVATE_DIR or rel.startswith(f"{PRIVATE_DIR}/")
 
 

@@ -91,6 +91,11 @@ def progress(
             f"{more} more {'priority' if more == 1 else 'priorities'} (the plan needs "
             f"{rules.min_priorities}-{rules.max_priorities})"
         )
+    if count > rules.max_priorities:
+        lacks.append(
+            f"{count - rules.max_priorities} priorities fewer (the plan allows at most "
+            f"{rules.max_priorities})"
+        )
     lacks += [
         lack for number, p in enumerate(recorded.priorities, 1) if (lack := _lacks(number, p))
     ]

@@ -62,8 +62,8 @@ def findings(
         for pseudonym in p.too_long:
             yield Finding(
                 "MQA203",
-                f"interview with {p.name.lower()} '{pseudonym}' is longer than the "
-                f"{p.max_minutes} minutes {framework.name} allows",
+                f"the interview '{pseudonym}' ({p.name.lower()}) is longer than the "
+                f"{p.max_minutes} minutes {framework.name} says is normal",
             )
     for index, interview in enumerate(manifest.interviews):
         if interview.name and not manifest.privacy.names_consent:
