@@ -216,3 +216,14 @@ def test_only_the_cli_imports_the_cli() -> None:
         if "cli" not in p.relative_to(SRC).parts and p.name != "__main__.py"
     ]
     assert not [p for p in outside if any(layer_of(m) == "cli" for m in imports_of(p))]
+
+
+def test_every_finding_code_is_documented() -> None:
+    from mentorqa.rules.findings import CODES
+
+    text = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    for code, (severity, _) in CODES.items():
+        assert f"## {code}\n" in text
+        assert f"| [{code}](#{code.lower()}) | {severity} |" in text
+    documented = set(re.findall(r"^## (MQA\d{3})$", text, flags=re.M))
+    assert documented == set(CODES)
