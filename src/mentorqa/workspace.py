@@ -237,6 +237,10 @@ def create_workspace(
     workspace or lies inside one. Existing files are never overwritten.
     """
     folder = Path(path)
+    try:
+        folder.resolve().exists()
+    except (OSError, RuntimeError) as exc:
+        raise MentorqaError(Problem(f"cannot be used: {exc}", folder)) from None
     if not name.strip():
         raise UsageError("the service name must not be empty")
     if folder.exists() and not folder.is_dir():
@@ -263,7 +267,11 @@ def create_workspace(
 def open_workspace(path: Path | str | None = None) -> Workspace:
     """The workspace at ``path`` or the nearest folder above it holding ``mentorqa.yaml``."""
     where = Path(path) if path is not None else Path.cwd()
-    if path is not None and not where.exists():
+    try:
+        exists = where.exists()
+    except OSError as exc:  # a name past the system's limit, a loop of links
+        raise MentorqaError(Problem(f"cannot be used: {exc.strerror or exc}", where)) from None
+    if not exists:
         raise MentorqaError(Problem("no such folder", where))
     root = find_root(where)
     assert root is not None

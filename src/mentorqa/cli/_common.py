@@ -89,6 +89,13 @@ class Group(TyperGroup):
 
         if not standalone_mode:
             return run()
+        given = list(sys.argv[1:] if args is None else args)
+        if bad := [n for n, arg in enumerate(given, 1) if not _encodable(arg)]:
+            err.print(
+                f"[bold red]error:[/] argument {bad[0]} is not valid UTF-8 text; retype it "
+                "(or check the terminal's encoding)"
+            )
+            sys.exit(ExitCode.ERROR)
         try:
             outcome = run()
         except ClickException as exc:
@@ -108,6 +115,15 @@ class Group(TyperGroup):
         except MentorqaError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+
+
+def _encodable(text: str) -> bool:
+    """Whether text can be stored and printed (bytes that are not UTF-8 arrive as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _usage_message(exc: Any) -> str:

@@ -34,10 +34,11 @@ class _Model(BaseModel):
 class Offset(_Model):
     """A calendar distance: months and years are calendar months, not 30-day blocks."""
 
-    years: int = Field(0, ge=0)
-    months: int = Field(0, ge=0)
-    weeks: int = Field(0, ge=0)
-    days: int = Field(0, ge=0)
+    # Bounded at a century: no award's deadline is further off, and dates beyond it overflow.
+    years: int = Field(0, ge=0, le=100)
+    months: int = Field(0, ge=0, le=1200)
+    weeks: int = Field(0, ge=0, le=5200)
+    days: int = Field(0, ge=0, le=36500)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Offset:

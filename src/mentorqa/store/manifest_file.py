@@ -77,7 +77,12 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
-    write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
+    try:
+        write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
+    except OSError as exc:
+        raise WorkspaceError(
+            Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
+        ) from None
     return ManifestFile(written, manifest, current.crlf)
 
 

@@ -110,6 +110,39 @@ def _check_tree(root: Node, path: Path) -> None:
             stack.extend((child, depth + 1, False) for child in children)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def _refuse_surrogates(data: Any, text: str, path: Path) -> None:
+    """A ``\\ud800`` escape makes a string no file or terminal can hold: refuse it on entry."""
+    found = _SURROGATE_ESCAPE.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise MentorqaError(
+                    Problem(
+                        "this escape is not a character (a lone surrogate), so the text cannot "
+                        "be saved or shown; remove it",
+                        path,
+                        line,
+                        column,
+                    )
+                ) from None
+
+
 def _check_depth(text: str, path: Path) -> None:
     """Without aliases, only depth can be hostile: a line indented past MAX_DEPTH levels of a
     few columns each, or deeply nested flow brackets (libyaml caps those itself)."""
@@ -231,9 +264,11 @@ def parse_document(text: str, path: Path) -> Document:
             data = load_safe_pure(text, path)
         except RecursionError:  # the reference reader is recursive; the fast one was not
             raise MentorqaError(_explain(exc, text, path)) from None
+        _refuse_surrogates(data, text, path)
         return Document(path, text, data, None)
     finally:
         loader.dispose()
+    _refuse_surrogates(data, text, path)
     if _TAG_LIKE.search(text):
         # Tags are where the two readers differ at the edges ('!' alone, unknown tags): such a
         # document is read as the reference reader reads it, and patched only where both agree.

@@ -22,12 +22,16 @@ from ..rules.timeline import MilestoneResult
 Lines = list[Any]  # strings with rich markup, tables, trees
 
 
+def visible(text: str) -> str:
+    """Control characters (ESC, NUL...) shown as escapes, so data cannot steer the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+
+
 def esc(value: object) -> str:
     """Text shown as it is: markup escaped, control characters (ESC, NUL...) made visible."""
-    text = str(value)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
-    return escape(text)
+    return escape(visible(str(value)))
 
 
 def _bar(done: int, total: int, terminal: bool, width: int = 20) -> str:
@@ -150,7 +154,7 @@ def findings(errors: list[Finding], warnings: list[Finding]) -> list[str]:
     """One plain line per finding, for stderr (never markup: these are printed as text)."""
     lines = [f"error: {where(f)}{f.code} {f.message}" for f in errors]
     lines += [f"warning: {where(f)}{f.code} {f.message}" for f in warnings]
-    return [" ".join(line.split()) for line in lines]
+    return [visible(" ".join(line.split())) for line in lines]
 
 
 def check_summary(errors: int, warnings: int, ok: bool) -> str:
