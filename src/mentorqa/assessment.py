@@ -67,11 +67,14 @@ class Assessment:
 
     @property
     def next_deadlines(self) -> list[timeline.MilestoneResult]:
-        """Overdue and upcoming milestones that an event completes, soonest first."""
+        """The service's own overdue and upcoming milestones, soonest first."""
         open_ = [
             m
             for m in self.milestones
-            if m.state in ("overdue", "upcoming") and m.due is not None and not m.is_marker
+            if m.state in ("overdue", "upcoming")
+            and m.due is not None
+            and not m.is_marker
+            and m.owner == "service"
         ]
         return sorted(open_, key=lambda m: m.due or self.today)
 
@@ -94,7 +97,7 @@ def assess(
     """
     done = happened(manifest.dates, today)
     results = indicator_results(framework, manifest, today)
-    found = levels.levels(framework, results, done)
+    found = levels.levels(framework, results, done, today)
     reached, towards = levels.target(found, target_level)
     interviews = visit.interviews(framework, manifest)
     milestones = tuple(timeline.compute(framework, dict(manifest.dates), today))
@@ -143,5 +146,5 @@ def _deadline_findings(milestones: tuple[timeline.MilestoneResult, ...]) -> list
             loc=("dates",),
         )
         for m in milestones
-        if m.state == "overdue"
+        if m.state == "overdue" and m.owner == "service"  # never what the body owes
     ]

@@ -8,8 +8,10 @@ from typing import Any
 
 from .assessment import Assessment
 from .errors import ExitCode
+from .frameworks.model import Framework
 from .rules.costs import Quote
 from .rules.findings import Finding
+from .rules.indicators import IndicatorResult
 from .rules.levels import LevelResult
 from .views import data
 
@@ -139,3 +141,18 @@ class EvidenceList:
 
     def to_dict(self) -> dict[str, Any]:
         return data.evidence(self.assessment, self.states, self.indicator)
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator: what it requires, typical evidence, and what is recorded (``show``)."""
+
+    framework: Framework
+    indicator: IndicatorResult
+    names_consent: bool = False
+    exit_code = ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        labels = self.framework.status_labels
+        shown = data.indicator(self.indicator, labels, self.names_consent)
+        return {"schema_version": data.SCHEMA_VERSION, **shown}

@@ -24,6 +24,7 @@ from .recording.records import RecordWrites
 from .recording.visit import VisitWrites
 from .rules import costs, plan
 from .rules.evidence import FileState, is_private
+from .rules.indicators import blank
 from .rules.levels import resolve_level
 from .store.files import (
     ChecksumCache,
@@ -172,6 +173,12 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites):
         plan.rules_of(self.framework)
         return results.Plan(self.assess())
 
+    def indicator(self, indicator: str) -> results.IndicatorView:
+        """One indicator with both judgements and its evidence (``mentorqa show``)."""
+        ind_id = self.resolve_indicator(indicator)
+        found = next(r for r in self.assess().indicators if r.id == ind_id)
+        return results.IndicatorView(self.framework, found, self.manifest.privacy.names_consent)
+
     def evidence(self, indicator: str | None = None) -> results.EvidenceList:
         only = self.resolve_indicator(indicator) if indicator is not None else None
         return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)
@@ -276,3 +283,15 @@ def open_workspace(path: Path | str | None = None) -> Workspace:
     root = find_root(where)
     assert root is not None
     return Workspace(root)
+
+
+def indicator(framework: Framework, indicator: str) -> results.IndicatorView:
+    """One indicator of ``framework`` with nothing recorded (``mentorqa show`` outside a
+    workspace)."""
+    ind_id = resolve(
+        "indicator",
+        indicator,
+        framework.indicator_index,
+        f"see 'mentorqa frameworks show {framework.id}' for the ids",
+    )
+    return results.IndicatorView(framework, blank(framework, ind_id))

@@ -56,7 +56,10 @@ def show_framework(
         print_json(data.framework(fw))
         return
     # At a terminal the tree fits the window; piped to a file, no title is cut off.
-    (out if out.is_terminal else Console(highlight=False, width=1000)).print(text.framework(fw))
+    (out if out.is_terminal else Console(highlight=False, width=1000, emoji=False)).print(
+        text.framework(fw)
+    )
+    show(text.provenance(fw))
 
 
 @app.command()

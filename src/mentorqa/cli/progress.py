@@ -39,6 +39,53 @@ def status(
     finish(result, json, None if json else text.status(result.assessment, out.is_terminal))
 
 
+def show(
+    indicator: Annotated[
+        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
+    ],
+    framework: Annotated[
+        str | None,
+        typer.Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
+    ] = None,
+    json: JsonOption = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Show one indicator: what it requires, typical evidence, and what is recorded for it.
+
+    In a workspace, both judgements and the evidence recorded are shown too.
+    """
+    from ..frameworks import get
+    from ..store.files import find_root
+    from ..views import text
+    from ..workspace import indicator as blank_indicator
+
+    root = find_root(workspace or Path.cwd(), must_exist=workspace is not None)
+    if framework is not None or root is None:
+        fw = get(framework or _framework_of(indicator), root).framework
+        result = blank_indicator(fw, indicator)
+    else:
+        ws = open_workspace(root)
+        fw = ws.framework
+        result = ws.indicator(indicator)
+    finish(result, json, None if json else text.indicator(fw, result.to_dict()))
+
+
+def _framework_of(indicator: str) -> str:
+    """The bundled or configured framework that declares ``indicator`` (outside a workspace)."""
+    from ..errors import UsageError, fold
+    from ..frameworks import discover
+
+    found, _ = discover(None)
+    for f in found:
+        if any(fold(i) == fold(indicator) for i in f.framework.indicator_index):
+            return f.framework.id
+    ids = ", ".join(f.framework.id for f in found)
+    raise UsageError(
+        f"no framework declares indicator '{indicator}'; give --framework ID ({ids}) or run it "
+        "in a workspace"
+    )
+
+
 def check(
     level: LevelOption = None,
     json: JsonOption = False,

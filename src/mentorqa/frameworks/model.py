@@ -81,6 +81,14 @@ class Level(_Model):
     name: Text
     description: str = ""
     rule: LevelRule = LevelRule()
+    granted_by: tuple[Id, ...] = Field(
+        (),
+        description="Events that grant (or renew) the level, e.g. the award date; the latest "
+        "one recorded starts its validity.",
+    )
+    valid_for: Offset | None = Field(
+        None, description="How long the level lasts from the event that grants it; then it lapses."
+    )
 
 
 class EvidenceMethod(_Model):
@@ -187,6 +195,11 @@ class Membership(_Model):
 class Fees(_Model):
     basis: Text = "annual organisation turnover"
     bands: tuple[FeeBand, ...] = ()
+    sector_bands: dict[Id, Id] = Field(
+        default_factory=dict,
+        description="Sector id -> the fee band it is in whatever its turnover (e.g. a "
+        "public-sector body is Large); the same band's membership rate applies.",
+    )
     membership: Membership | None = None
     notes: tuple[Text, ...] = ()
 
@@ -226,6 +239,11 @@ class Milestone(_Model):
     earliest: Offset | None = Field(None, description="Start of a window, e.g. 6 of '6-8 weeks'.")
     done_when: Id | None = Field(
         None, description="The event that completes it; without one it is a date marker."
+    )
+    owner: Literal["service", "body"] = Field(
+        "service",
+        description="Whose deadline it is: the service's own, or one the awarding body owes the "
+        "service (never a failure of the service's).",
     )
     repeat: Repeat | None = None
     description: str = ""

@@ -126,6 +126,13 @@ def _events(fw: Framework) -> Iterable[Finding]:
     for index, level in enumerate(fw.levels):
         for e, event in enumerate(level.rule.events):
             yield from ref(("levels", index, "rule", "events", e), event)
+        for e, event in enumerate(level.granted_by):
+            yield from ref(("levels", index, "granted_by", e), event)
+        if level.valid_for is not None and not level.granted_by:
+            yield Finding(
+                ("levels", index, "valid_for"),
+                "a level that lapses needs 'granted_by': the events its validity counts from",
+            )
     for index, milestone in enumerate(fw.milestones):
         here: Loc = ("milestones", index)
         yield from ref((*here, "after"), milestone.after)
@@ -207,8 +214,21 @@ def _fees(fw: Framework) -> Iterable[Finding]:
     where: Loc = ("fees", "membership", "bands")
     yield from _bands(membership.bands, where, "membership bands")
     sectors = set(membership.sectors)
+    bands = {band.id: band for band in fw.fees.bands}
+    for sector, band_id in fw.fees.sector_bands.items():
+        here: Loc = ("fees", "sector_bands", sector)
+        if sector not in sectors:
+            yield Finding(here, _unknown("sector", sector, sectors))
+        if band_id not in bands:
+            yield Finding(here, _unknown("fee band", band_id, set(bands)))
     for index, band in enumerate(membership.bands):
-        missing = sectors - set(band.amounts)
+        # A sector with a fixed fee band needs a membership amount in that band's row only.
+        fixed = {
+            s
+            for s, b in fw.fees.sector_bands.items()
+            if b in bands and not _covers(band, bands[b].turnover_from)
+        }
+        missing = sectors - set(band.amounts) - fixed
         extra = set(band.amounts) - sectors
         if missing:
             yield Finding(
@@ -216,6 +236,11 @@ def _fees(fw: Framework) -> Iterable[Finding]:
             )
         for sector in sorted(extra):
             yield Finding((*where, index, "amounts", sector), _unknown("sector", sector, sectors))
+
+
+def _covers(band: MembershipBand, turnover: float) -> bool:
+    below = band.turnover_below
+    return band.turnover_from <= turnover and (below is None or turnover < below)
 
 
 def _totals(fw: Framework) -> Iterable[Finding]:

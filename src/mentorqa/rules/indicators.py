@@ -110,3 +110,11 @@ def _by_indicator(
         for ind_id in item.indicators:
             found.setdefault(ind_id, []).append(item)
     return found
+
+
+def blank(framework: Framework, ind_id: str) -> IndicatorResult:
+    """An indicator with nothing recorded (shown without a workspace)."""
+    area, indicator = framework.indicator_index[ind_id]
+    return IndicatorResult(
+        ind_id, area, indicator, framework.method_of(ind_id), None, None, (), (), (), False
+    )

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import resolve
-from ..frameworks.model import Framework
+from ..frameworks.model import Framework, Level
 from .indicators import IndicatorResult
+from .timeline import shift
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class LevelResult:
     needed: int
     missing_steps: tuple[str, ...]
     achieved: bool
+    expires: date | None = None  # when the level lapses, counted from the event granting it
+    expired: bool = False
 
     @property
     def verb(self) -> str:
@@ -34,10 +37,14 @@ def counts_for(result: IndicatorResult, counts: str) -> bool:
 
 
 def levels(
-    framework: Framework, results: Sequence[IndicatorResult], done: Mapping[str, date]
+    framework: Framework,
+    results: Sequence[IndicatorResult],
+    done: Mapping[str, date],
+    today: date | None = None,
 ) -> tuple[LevelResult, ...]:
     """Every level, lowest first; each needs the ones below it. ``done`` holds the events that
-    have happened (a date after today is only scheduled and is left out by the caller)."""
+    have happened (a date after today is only scheduled and is left out by the caller). With
+    ``today``, a level whose validity has run out is expired, and so not reached."""
     out: list[LevelResult] = []
     below_achieved = True
     for index, level in enumerate(framework.levels):
@@ -47,14 +54,33 @@ def levels(
         counted = sum(1 for r in in_scope if counts_for(r, rule.counts))
         needed = math.ceil(rule.share * len(in_scope) - 1e-9)
         missing = tuple(e for e in rule.events if e not in done)
-        achieved = below_achieved and counted >= needed and not missing
+        expires = _expiry(level, done)
+        expired = expires is not None and today is not None and today > expires
+        achieved = below_achieved and counted >= needed and not missing and not expired
         out.append(
             LevelResult(
-                level.id, level.name, rule.counts, counted, len(in_scope), needed, missing, achieved
+                level.id,
+                level.name,
+                rule.counts,
+                counted,
+                len(in_scope),
+                needed,
+                missing,
+                achieved,
+                expires,
+                expired,
             )
         )
         below_achieved = achieved
     return tuple(out)
+
+
+def _expiry(level: Level, done: Mapping[str, date]) -> date | None:
+    """The last day of a level's validity: from the latest event that granted or renewed it."""
+    granted = [done[event] for event in level.granted_by if event in done]
+    if level.valid_for is None or not granted:
+        return None
+    return shift(max(granted), level.valid_for)
 
 
 def resolve_level(framework: Framework, level: str) -> str:

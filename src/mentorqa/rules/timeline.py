@@ -53,6 +53,7 @@ class MilestoneResult:
     done_on: date | None
     state: State
     days_left: int | None
+    owner: str = "service"  # or "body": a step the awarding body owes the service
 
     @property
     def is_marker(self) -> bool:
@@ -116,6 +117,7 @@ def compute(framework: Framework, dates: dict[str, date], today: date) -> list[M
                     done_on=done_on,
                     state=state,
                     days_left=(due - today).days if due is not None else None,
+                    owner=milestone.owner,
                 )
             )
     return results

@@ -33,6 +33,8 @@ def levels(result: Assessment) -> list[dict[str, Any]]:
             "total": lv.total,
             "needed": lv.needed,
             "achieved": lv.achieved,
+            "expires": lv.expires,
+            "expired": lv.expired,
             "missing_steps": list(lv.missing_steps),
         }
         for lv in result.levels
@@ -100,6 +102,7 @@ def milestone(m: MilestoneResult) -> dict[str, Any]:
         "done_on": m.done_on,
         "done_when": m.done_when,
         "marker": m.is_marker,
+        "owner": m.owner,
     }
 
 
@@ -154,7 +157,14 @@ def status(result: Assessment) -> dict[str, Any]:
         ],
         "plan": plan_progress(result),
         "next_deadlines": [
-            {"id": m.id, "title": m.title, "due": m.due, "state": m.state, "days_left": m.days_left}
+            {
+                "id": m.id,
+                "title": m.title,
+                "due": m.due,
+                "state": m.state,
+                "days_left": m.days_left,
+                "owner": m.owner,
+            }
             for m in result.next_deadlines
         ],
     }
@@ -236,6 +246,8 @@ def quote(q: Quote) -> dict[str, Any]:
         "turnover": None if q.turnover is None else number(q.turnover),
         "band": q.band.id if q.band else None,
         "band_name": q.band.name if q.band else None,
+        "band_basis": q.band_basis or None,
+        "sector": q.sector,
         "registration": number(q.registration),
         "assessment": number(q.assessment),
         "total": number(q.total),

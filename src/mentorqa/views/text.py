@@ -45,6 +45,10 @@ def level_line(level: LevelResult, terminal: bool = False) -> str:
     mark = "[green]✓ reached[/]" if level.achieved else "[yellow]not yet[/]"
     needed = f" (needs {level.needed})" if level.needed != level.total else ""
     bar = _bar(level.counted, level.total, terminal)
+    if level.expired and level.expires is not None:
+        mark = f"[red]expired {level.expires.isoformat()}[/]"
+    elif level.achieved and level.expires is not None:
+        mark += f" until {level.expires.isoformat()}"
     line = f"{esc(level.name)}: {level.counted} of {level.total} {level.verb}{needed} {bar} {mark}"
     if level.missing_steps:
         line += f"\n    still to record: {esc(', '.join(level.missing_steps))}"
@@ -167,7 +171,7 @@ def timeline(result: Assessment) -> Lines:
     table = Table(
         title=f"{esc(fw.name)}: timeline as of {result.today.isoformat()}", title_justify="left"
     )
-    for column in ("due", "milestone", "state", "counts from"):
+    for column in ("due", "milestone", "whose", "state", "counts from"):
         table.add_column(column, overflow="fold")
     colours = {
         "done": "green",
@@ -177,8 +181,9 @@ def timeline(result: Assessment) -> Lines:
         "waiting": "dim",
     }
     for m in result.milestones:
+        whose = "yours" if m.owner == "service" else "awarding body"
         table.add_row(
-            _due(m), esc(m.title), f"[{colours[m.state]}]{_state(m)}[/]", esc(m.after_name)
+            _due(m), esc(m.title), whose, f"[{colours[m.state]}]{_state(m)}[/]", esc(m.after_name)
         )
     lines: Lines = [table]
     missing = [e for e in fw.events if e.id not in result.manifest.dates]
@@ -213,10 +218,11 @@ def quote(fw: Framework, q: Quote, years: bool) -> Lines:
     if q.free:
         lines.append(f"[bold]{esc(fw.name)}[/] costs nothing.")
     else:
-        assert q.band is not None and q.turnover is not None
+        assert q.band is not None
+        given = f" for a turnover of {esc(fw.money(q.turnover))}" if q.turnover is not None else ""
         lines.append(
-            f"[bold]{esc(fw.name)}[/] for a turnover of {esc(fw.money(q.turnover))}: "
-            f"[bold]{esc(q.band.name)}[/] band"
+            f"[bold]{esc(fw.name)}[/]{given}: [bold]{esc(q.band.name)}[/] band "
+            f"({esc(q.band_basis)})"
         )
         table = Table(show_header=False, box=None, padding=(0, 2))
         table.add_row("Registration", esc(fw.money(q.registration)))
@@ -337,3 +343,52 @@ def service(fw: Framework, recorded: Service) -> str:
     turnover = fw.money(recorded.turnover) if recorded.turnover is not None else "not recorded"
     sector = recorded.sector or "not recorded"
     return f"{esc(recorded.name)}: turnover {esc(turnover)}, sector {esc(sector)}"
+
+
+def indicator(fw: Framework, shown: dict[str, Any]) -> Lines:
+    """One indicator as ``mentorqa show`` prints it, in a manager's words."""
+    area = next(a for a in fw.practice_areas if a.id == shown["area"])
+    level = next(lv for lv in fw.levels if lv.id == shown["level"])
+    lines: Lines = [
+        f"[bold]{esc(shown['id'])}  {esc(shown['title'])}[/]",
+        f"{esc(area.name)} · {esc(level.name)} · assessed by {esc(shown['method_name'])}",
+        "",
+        f"[bold]What it requires[/]\n  {esc(shown['requires'])}",
+    ]
+    if shown["evidence_examples"]:
+        lines.append("[bold]Typical evidence[/]")
+        lines += [f"  • {esc(example)}" for example in shown["evidence_examples"]]
+    for key, who in (("self", "Your judgement"), ("assessor", "The assessor's judgement")):
+        judged = shown[key]
+        if judged is None:
+            continue
+        rating = f", rating {judged['rating']}" if judged["rating"] is not None else ""
+        note = f" — {esc(judged['note'])}" if judged["note"] else ""
+        lines.append(f"[bold]{who}[/]: {esc(judged['label'])}{rating}{note}")
+    if shown["evidence"]:
+        lines.append("[bold]Evidence recorded[/]")
+        lines += [f"  {esc(e['file'])} ({e['recorded']})" for e in shown["evidence"]]
+    lines += [f"  interview: {esc(i['role'])} {esc(i['who'])}" for i in shown["interviews"]]
+    lines += [f"  case study: {esc(c['title'] or c['kind'])}" for c in shown["case_studies"]]
+    return lines
+
+
+def provenance(fw: Framework) -> Lines:
+    """Where a framework's facts come from, its steps, benefits and eligibility questions."""
+    lines: Lines = []
+    if fw.notes:
+        lines.append("\n[bold]Where this comes from[/]")
+        lines += [f"  • {esc(' '.join(note.split()))}" for note in fw.notes]
+    if fw.steps:
+        lines.append("\n[bold]Steps[/]")
+        lines += [f"  {n}. {esc(step.title)}" for n, step in enumerate(fw.steps, 1)]
+    if fw.eligibility.criteria:
+        lines.append("\n[bold]Eligibility[/]")
+        for c in fw.eligibility.criteria:
+            lines.append(f"  • {esc(c.question)} [dim]({esc(c.id)})[/]")
+            if c.help:
+                lines.append(f"    [dim]{esc(' '.join(c.help.split()))}[/]")
+    if fw.benefits:
+        lines.append("\n[bold]Benefits[/]")
+        lines += [f"  • {esc(' '.join(b.split()))}" for b in fw.benefits]
+    return lines
