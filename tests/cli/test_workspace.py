@@ -175,19 +175,42 @@ def test_qim_journey_to_award_with_excellence_missing(qim_ws: Path) -> None:
     code, report = check(qim_ws, "--level", "excellence")
     assert code == 1 and "not reached" in report["errors"][0]["message"]
 
-    text = run("status", "-w", qim_ws)
+    text = run("status", "--all", "-w", qim_ws)
     assert text.exit_code == 0
     assert "Award: 61 of 61 met" in text.stdout
     assert "Still to be met for Excellence (23)" in text.stdout
 
 
 def test_status_text_for_a_new_workspace(qim_ws: Path) -> None:
-    result = run("status", cwd=qim_ws / "evidence")  # found from a subfolder, as git does
+    result = run("status", "--all", cwd=qim_ws / "evidence")  # found from a subfolder, as git does
     assert result.exit_code == 0
     assert "Riverside Mentoring" in result.stdout
     assert "Still to be met for Award (61)" in result.stdout
-    assert "Mentors: 0 of 2, normally up to 20 minutes each" in result.stdout
+    assert "Mentors: 0 recorded (normally 2, up to 20 minutes each)" in result.stdout
     assert "2026-05-01" in result.stdout  # first practice area due: registration + 2 months
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_the_short_status_fits_a_screen_and_wraps_at_words(
+    qim_ws: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    shown = run("status", "-w", qim_ws).stdout.splitlines()
+    assert all(len(line) <= columns for line in shown)
+    if columns == 80:
+        assert len(shown) <= 40
+        assert any("2026-05-01" in line for line in shown[:10])  # the next deadline comes first
+    words = set(run("status", "-w", qim_ws).stdout.split())
+    monkeypatch.setenv("COLUMNS", "1000")
+    assert words == set(run("status", "-w", qim_ws).stdout.split())  # no word was cut
+
+
+def test_status_for_one_area_says_what_each_indicator_requires(qim_ws: Path) -> None:
+    result = run("status", "--area", "SERVICE", "-w", qim_ws)
+    assert result.exit_code == 0 and "QIM-SV-A01" in result.stdout
+    assert "written aims and objectives" in result.stdout
+    wrong = run("status", "--area", "servise", "-w", qim_ws)
+    assert wrong.exit_code == 2 and "did you mean 'service'?" in wrong.stderr
 
 
 def test_no_workspace_is_exit_2(tmp_path: Path) -> None:

@@ -16,10 +16,10 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..errors import ExitCode, MentorqaError
 
-# Messages are not wrapped (soft_wrap), so a long line stays one line when piped or logged;
-# tables still fit the terminal.
+# What commands show wraps at word boundaries to the terminal's width (80 columns when piped).
+# Error and warning lines on stderr are never wrapped, so each problem stays one line to grep.
 # Nor do they turn ':name:' into an emoji: a note that says ':warning:' is shown as written.
-out = Console(highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
@@ -180,6 +180,8 @@ def said(change: Any) -> None:
     out.print(esc(change.summary))
     if change.replaced:
         err.print(f"({esc(change.replaced)})")
+    for warning in change.warnings:
+        err.print(f"[yellow]warning:[/] {esc(warning)}")
 
 
 def _date(text: str) -> date:

@@ -22,21 +22,34 @@ LevelOption = Annotated[
 
 def status(
     level: LevelOption = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="List every indicator still to do, per practice area.")
+    ] = False,
+    area: Annotated[
+        str | None,
+        typer.Option(metavar="AREA", help="Only this practice area, with what each requires."),
+    ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Show progress and exactly what is still missing for the next level.
+    """Show where you stand: the next deadlines, each level, and what to do next.
 
-    Per practice area and level, with interviews, case studies and the next deadlines.
+    Short by default: per practice area how many indicators are done and the next one to do.
+    --all lists everything still to do; --area AREA one practice area in detail.
 
     Exit 0 whatever the progress; with --level, exit 1 while that level is not reached.
     """
+    from ..errors import resolve
     from ..views import text
 
     ws = open_workspace(workspace)
     warn_version(ws)
     result = ws.status(level)
-    finish(result, json, None if json else text.status(result.assessment, out.is_terminal))
+    chosen = None
+    if area is not None:
+        chosen = resolve("practice area", area, [a.id for a in ws.framework.practice_areas])
+    view = text.status(result.assessment, out.is_terminal, full=all_, area=chosen)
+    finish(result, json, None if json else view)
 
 
 def show(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ class Change:
     summary: str
     manifest: Manifest
     replaced: str | None = None
-    details: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()  # what was saved but will not count yet, and why
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Draft:
     data: dict[str, Any]
     manifest: Manifest
     framework: Framework
+    warnings: list[str] = field(default_factory=list)
 
     def mapping(self, *keys: str) -> dict[str, Any]:
         """The mapping at ``keys``, created on the way where missing or empty."""
@@ -104,5 +105,12 @@ class Recorder:
         raise NotImplementedError
 
     def _change(self, change: Callable[[Draft], tuple[str, str | None]]) -> Change:
-        summary, replaced = self._write(change)
-        return Change(summary, self.manifest, replaced)
+        said: list[str] = []
+
+        def run(draft: Draft) -> tuple[str, str | None]:
+            outcome = change(draft)
+            said.extend(draft.warnings)
+            return outcome
+
+        summary, replaced = self._write(run)
+        return Change(summary, self.manifest, replaced, tuple(said))

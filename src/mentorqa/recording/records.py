@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import MentorqaError, Problem, UsageError, resolve
 from ..frameworks.model import Framework
 from ..rules import judgements
-from ..rules.evidence import PRIVATE_MESSAGE, is_private
+from ..rules.evidence import PRIVATE_MESSAGE, is_private, needs_evidence
+from ..rules.indicators import indicator_results
 from ..store.files import inside, sha256_of
 from ..values import today
 from .base import Change, Draft, Recorder, entry, resolve_sector
@@ -44,6 +45,8 @@ class RecordWrites(Recorder):
             record[key] = entry(status=chosen, rating=kept_rating, note=kept_note, date=today())
             who = "the service" if key == "self" else "the assessor"
             summary = f"{ind_id}: {fw.status_labels[chosen]} (by {who})"
+            if chosen == "met":
+                draft.warnings += _evidence_wanted(draft, ind_id, key)
             replaced = _describe(old, fw) if old else None
             return summary, replaced
 
@@ -201,3 +204,16 @@ def _describe(old: dict[str, Any], fw: Framework) -> str:
     if old.get("note"):
         text += f", note '{old['note']}'"
     return text
+
+
+def _evidence_wanted(draft: Draft, ind_id: str, key: str) -> list[str]:
+    """A 'met' that check will report as lacking evidence is saved, with a warning now."""
+    found = next(
+        r for r in indicator_results(draft.framework, draft.manifest, today()) if r.id == ind_id
+    )
+    if not needs_evidence(found, key):
+        return []
+    return [
+        f"{ind_id} has no evidence that {found.method.name.lower()} accepts yet, so 'mentorqa "
+        f"check' reports this 'met' as an error; add it with 'mentorqa evidence add {ind_id} FILE'"
+    ]

@@ -55,23 +55,99 @@ def level_line(level: LevelResult, terminal: bool = False) -> str:
     return line
 
 
-def status(result: Assessment, terminal: bool = False) -> Lines:
+def status(
+    result: Assessment, terminal: bool = False, *, full: bool = False, area: str | None = None
+) -> Lines:
+    """Where the service stands: short by default (deadlines first, then levels, then per
+    practice area what is done and what is next); ``full`` lists every indicator still to do,
+    ``area`` one practice area's."""
     fw, manifest = result.framework, result.manifest
     lines: Lines = [
         f"[bold]{esc(manifest.service.name)}[/] — {esc(fw.name)} ({esc(fw.version)}), "
         f"as of {result.today.isoformat()}",
+        *deadlines(result.next_deadlines[:3]),
         "",
         *(level_line(level, terminal) for level in result.levels),
-        "",
-        _areas_table(result),
     ]
-    lines += _unmet(result)
+    if area is not None:
+        lines += _area_detail(result, area)
+        return lines
+    if full:
+        lines += ["", _areas_table(result), *_unmet(result)]
+    else:
+        lines += _next_per_area(result)
+    lines += _people_and_plan(result)
+    unanswered = result.eligibility.unanswered
+    if unanswered:
+        lines.append(
+            f"\n{len(unanswered)} eligibility question(s) unanswered: see 'mentorqa eligibility'."
+        )
+    if not full:
+        lines.append(
+            "\n[dim]'mentorqa status --all' lists every indicator still to do; "
+            "'--area AREA' one practice area; 'mentorqa show INDICATOR' what one requires.[/]"
+        )
+    return lines
+
+
+def _next_per_area(result: Assessment) -> Lines:
+    """Per practice area: how many of the target level's indicators count, and the next one."""
+    towards = result.target
+    if towards is None:
+        return ["\n[green]Every level is reached.[/] Well done."]
+    still = {r.id for r in result.unmet}
+    table = Table(
+        title=f"Towards {esc(towards.name)}",
+        title_justify="left",
+        box=None,
+        padding=(0, 1),
+        show_edge=False,
+    )
+    table.add_column("practice area")
+    table.add_column("done", justify="right", no_wrap=True)
+    table.add_column("next to do")
+    scope = set(result.framework.level_ids[: result.framework.level_ids.index(towards.id) + 1])
+    for found in result.areas:
+        mine = [r for r in found.indicators if r.level in scope]
+        todo = [r for r in mine if r.id in still]
+        if not mine:
+            continue
+        upcoming = f"{esc(todo[0].id)} {esc(todo[0].title)}" if todo else "[green]done[/]"
+        if len(todo) > 1:
+            upcoming += f" [dim](+{len(todo) - 1} more)[/]"
+        done = f"{len(mine) - len(todo)}/{len(mine)}"
+        table.add_row(esc(found.area.name), done, upcoming)
+    lines: Lines = ["", table]
+    if towards.missing_steps:
+        names = ", ".join(result.framework.event_names.get(s, s) for s in towards.missing_steps)
+        lines.append(f"Steps still to record for {esc(towards.name)}: {esc(names)}")
+    return lines
+
+
+def _area_detail(result: Assessment, area: str) -> Lines:
+    """Every indicator of one practice area with its state and what it requires."""
+    found = next(a for a in result.areas if a.area.id == area)
+    labels = result.framework.status_labels
+    lines: Lines = [f"\n[bold]{esc(found.area.name)}[/]"]
+    for r in found.indicators:
+        state = labels.get(r.status, r.status) if r.status else "not yet judged"
+        tick = "[green]✓[/]" if r.met else " "
+        lines.append(f"  {tick} {esc(r.id)}  {esc(r.title)} [dim]({esc(state)})[/]")
+        if not r.met:
+            lines.append(f"      [dim]{esc(r.requires)}[/]")
+    return lines
+
+
+def _people_and_plan(result: Assessment) -> Lines:
+    lines: Lines = []
     if result.interviews or result.case_studies:
         lines.append("\n[bold]Interviews and case studies[/]")
         for p in (*result.interviews, *result.case_studies):
-            limit = f", normally up to {p.max_minutes} minutes each" if p.max_minutes else ""
+            limit = f", up to {p.max_minutes} minutes each" if p.max_minutes else ""
             tick = "[green]✓[/]" if p.complete else " "
-            lines.append(f"  {tick} {esc(p.name)}: {p.recorded} of {p.required}{limit}")
+            lines.append(
+                f"  {tick} {esc(p.name)}: {p.recorded} recorded (normally {p.required}{limit})"
+            )
     if result.plan is not None:
         plan = result.plan
         agreed = ", agreed" if plan.agreed else ""
@@ -80,12 +156,6 @@ def status(result: Assessment, terminal: bool = False) -> Lines:
             f"{plan.max_priorities} priorities{agreed}"
         )
         lines += [f"  - {esc(lack)}" for lack in plan.lacks]
-    lines += deadlines(result.next_deadlines[:3])
-    unanswered = result.eligibility.unanswered
-    if unanswered:
-        lines.append(
-            f"\n{len(unanswered)} eligibility question(s) unanswered: see 'mentorqa eligibility'."
-        )
     return lines
 
 
@@ -134,7 +204,7 @@ def _unmet(result: Assessment) -> Lines:
 def deadlines(milestones: list[MilestoneResult]) -> Lines:
     if not milestones:
         return []
-    lines: Lines = ["\n[bold]Next deadlines[/]"]
+    lines: Lines = ["", "[bold]Next deadlines[/]"]
     for m in milestones:
         assert m.due is not None and m.days_left is not None
         days = -m.days_left if m.state == "overdue" else m.days_left
