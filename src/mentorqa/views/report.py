@@ -1,8 +1,9 @@
-"""Markdown and HTML reports from Jinja2 templates, rendered in Jinja's sandbox.
+"""Markdown and HTML reports from Jinja2 templates, rendered in a bounded sandbox.
 
 Templates receive plain data built here (dicts, lists, strings, numbers, dates), never the
 workspace's own objects: people appear by role and pseudonym only, unless the workspace records
-consent to name them.
+consent to name them. Everything a template prints is escaped for markdown unless it is
+:class:`~.sandbox.Markdown` built here (the timeline); see :mod:`.sandbox` for the limits.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..errors import MentorqaError, Problem, resolve
 from ..resources import bundled_dir
 from ..rules.costs import quote
 from . import data
+from .sandbox import LimitExceeded, Markdown, TemplateRefused
 
 FORMATS = ("md", "html")
 
@@ -25,11 +27,14 @@ def template_folders(workspace_root: Path) -> list[Path]:
     return [workspace_root / "templates", bundled_dir("templates")]
 
 
-def gantt(result: Assessment) -> str:
-    """A Mermaid gantt chart of the dated milestones (empty when none is dated)."""
+def gantt(result: Assessment) -> Markdown:
+    """A Mermaid gantt chart of the dated milestones (empty when none is dated).
+
+    Markdown built here, so templates print it as is; titles pass through :func:`_mermaid_text`.
+    """
     dated = [m for m in result.milestones if m.due is not None]
     if not dated:
-        return ""
+        return Markdown("")
     lines = [
         "```mermaid",
         "gantt",
@@ -48,11 +53,14 @@ def gantt(result: Assessment) -> str:
         else:
             lines.append(f"    {_mermaid_text(m.title)} :{tag}m{index}, {start}, {m.due}")
     lines.append("```")
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
 def _mermaid_text(text: str) -> str:
-    return " ".join(text.replace(":", " -").replace("#", "").replace(";", ",").split())
+    """Text for one Mermaid line: no syntax of its own, and no backtick that could end the
+    code block (the text comes from framework files, which a workspace may bring)."""
+    text = text.replace(":", " -").replace("#", "").replace(";", ",").replace("`", "'")
+    return " ".join(text.split())
 
 
 def _framework(result: Assessment) -> dict[str, Any]:
@@ -246,26 +254,20 @@ def _date_filter(value: object) -> str:
     return "—" if value is None else str(value)
 
 
-def _cell_filter(value: object) -> str:
-    """Text made safe for one markdown table cell: one line, pipes escaped."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+def _environment(workspace_root: Path) -> Any:
+    """The sandbox for one render: the workspace's templates, then the bundled ones.
 
+    Each folder is checked against its real path: the workspace's own folder is taken as
+    ``templates/`` inside the workspace's real path (not resolved itself, so a ``templates``
+    that is a link leads nowhere), and nothing may be read from the workspace's ``private/``.
+    """
+    from .sandbox import BoundedSandbox, GuardedLoader
 
-def _environment(folders: list[Path]) -> Any:
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(f) for f in folders]),
-        undefined=StrictUndefined,
-        autoescape=False,  # markdown, not HTML: the HTML step escapes raw HTML itself
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["date"] = _date_filter
-    env.filters["cell"] = _cell_filter
-    return env
+    shown = template_folders(workspace_root)
+    real_root = workspace_root.resolve()
+    folders = [(shown[0], real_root / "templates"), (shown[1], shown[1].resolve())]
+    private = [real_root / "private", (workspace_root / "private").resolve()]
+    return BoundedSandbox(GuardedLoader(folders, private), {"date": _date_filter})
 
 
 def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
@@ -276,12 +278,18 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
     fw = result.framework
     report = fw.report(resolve("report kind", kind, [r.id for r in fw.reports]))
     assert report is not None
+    from .sandbox import render as render_bounded
+
     folders = template_folders(workspace_root)
-    env = _environment(folders)
+    env = _environment(workspace_root)
     context = build_context(result)
     try:
         template = env.get_template(report.template)
-        return str(template.render(context))
+        return render_bounded(template, context)
+    except TemplateRefused as exc:
+        raise MentorqaError(f"{exc}; report templates must be files inside templates/") from None
+    except LimitExceeded as exc:
+        raise MentorqaError(f"template '{report.template}' stopped: {exc}") from None
     except TemplateNotFound:
         raise MentorqaError(
             f"template '{report.template}' for report '{kind}' was not found in "
