@@ -41,6 +41,15 @@ class Privacy(_Model):
     )
 
 
+def _no_control(path: str) -> str:
+    """A stored path holds no control characters (a NUL is no file name any system accepts)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        raise ValueError("a file path may not hold control characters; write the path as it is")
+    return path
+
+
+FilePath = Annotated[str, AfterValidator(_no_control)]
+
 Day = Annotated[dt.date, AfterValidator(plausible)]
 
 
@@ -52,7 +61,7 @@ class Judgement(_Model):
 
 
 class EvidenceFile(_Model):
-    file: str = Field(description="Path relative to the workspace folder.")
+    file: FilePath = Field(description="Path relative to the workspace folder.")
     sha256: str
     size: int = Field(ge=0)
     recorded: Day
@@ -78,7 +87,7 @@ class Interview(_Model):
 class CaseStudy(_Model):
     kind: str
     title: str = ""
-    file: str = ""
+    file: FilePath = ""
     indicators: tuple[str, ...] = ()
     note: str = ""
 

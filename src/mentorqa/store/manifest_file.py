@@ -36,7 +36,9 @@ def read_manifest(root: Path) -> ManifestFile:
     """Read and validate the manifest, with one parse."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
-    crlf = "\r\n" in raw
+    # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
+    # is patched as it is, so the lines a write does not touch keep theirs.
+    crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     document = parse_document(raw.replace("\r\n", "\n") if crlf else raw, path)
     return ManifestFile(document, validate(Manifest, document), crlf)
 
