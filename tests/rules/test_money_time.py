@@ -21,16 +21,27 @@ from ..conftest import run
 
 # --- cost ------------------------------------------------------------------------------------------
 
-# The QiM fee table as published (frameworks-facts.md), written out here as test data.
+# The QiM fee table as published (frameworks-facts.md), written out here as test data, with the
+# band edges of the revised decision: Befriending Networks' size categories (Small up to £100,999;
+# Medium 1 £101,000-£350,999; Medium 2 £351,000-£750,999; Large £751,000 and over).
 QIM_FEES = [
     ("0", "small", 200, 300, 500),
     ("99999", "small", 200, 300, 500),
-    ("100000", "medium_1", 200, 550, 750),
+    ("100000", "small", 200, 300, 500),
+    ("£100,999", "small", 200, 300, 500),
+    ("100999.99", "small", 200, 300, 500),
+    ("101000", "medium_1", 200, 550, 750),
     ("£349,999", "medium_1", 200, 550, 750),
-    ("350_000", "medium_2", 200, 650, 850),
+    ("350_000", "medium_1", 200, 550, 750),
+    ("350,999", "medium_1", 200, 550, 750),
+    ("351_000", "medium_2", 200, 650, 850),
     ("749999.99", "medium_2", 200, 650, 850),
-    ("750000", "large", 200, 750, 950),
-    ("750,500", "large", 200, 750, 950),
+    ("750000", "medium_2", 200, 650, 850),
+    ("750,500", "medium_2", 200, 650, 850),
+    ("750999", "medium_2", 200, 650, 850),
+    ("750999.99", "medium_2", 200, 650, 850),
+    ("751000", "large", 200, 750, 950),
+    ("£751,000", "large", 200, 750, 950),
     ("10000000", "large", 200, 750, 950),
 ]
 
@@ -69,8 +80,13 @@ def test_cost_sector_changes_membership(qim_ws: Path) -> None:
     assert run("service", "--sector", "private", "-w", qim_ws).exit_code == 0
     data = json.loads(run("cost", "--json", "-w", qim_ws).stdout)
     assert [y["total"] for y in data["years"]] == [750, 150, 150]
+    # A public-sector body is Large whatever its turnover, for fees and membership.
+    assert run("service", "--sector", "public", "-w", qim_ws).exit_code == 0
+    data = json.loads(run("cost", "--json", "-w", qim_ws).stdout)
+    assert (data["band"], data["total"]) == ("large", 950)
+    assert [y["total"] for y in data["years"]] == [950, 225, 225]
     bad = run("service", "--sector", "charity", "-w", qim_ws)
-    assert bad.exit_code == 2 and "not_for_profit" in bad.stderr
+    assert bad.exit_code == 2 and "not_for_profit" in bad.stderr and "public" in bad.stderr
 
 
 def test_nqms_costs_nothing() -> None:

@@ -79,8 +79,10 @@ def codes(found: list[Finding] | tuple[Finding, ...]) -> list[str]:
 
 DOCS_ID = ids(QIM, level="award", vouched=False, not_applicable=False)[0]  # documents online
 VISIT_ID = ids(QIM, level="award", vouched=True, not_applicable=False)[0]  # judged at the visit
-NA_ID = ids(QIM, level="award", not_applicable=True)[0]
-MUST_ID = ids(QIM, level="award", not_applicable=False)[0]
+# QiM allows no 'not applicable' (all its indicators must be met); NQMS allows it for some items.
+NA_ID = ids(NQMS, not_applicable=True)[0]
+MUST_ID = ids(NQMS, not_applicable=False)[0]
+QIM_AWARD_ID = ids(QIM, level="award")[0]
 AWARD, EXCELLENCE = QIM.level_ids
 DEDICATED, EXPERT = NQMS.level_ids
 NQMS_STEPS = NQMS.level(DEDICATED).rule.events
@@ -122,9 +124,10 @@ def test_a_judgement_dated_after_today_counts_only_from_that_day() -> None:
 
 
 def test_not_applicable_is_met_only_where_the_framework_allows_it() -> None:
-    m = manifest(QIM, indicators=judged([NA_ID, MUST_ID], "not-applicable"))
-    assert result_of(QIM, m, NA_ID).met
-    assert not result_of(QIM, m, MUST_ID).met
+    m = manifest(NQMS, indicators=judged([NA_ID, MUST_ID], "not-applicable"))
+    assert result_of(NQMS, m, NA_ID).met
+    assert not result_of(NQMS, m, MUST_ID).met
+    assert not any(ind.not_applicable for _, ind in QIM.indicator_index.values())
 
 
 @pytest.mark.parametrize("status", ["partly-met", "not-met"])
@@ -180,17 +183,17 @@ def test_all_award_indicators_met_reaches_the_award_and_aims_at_the_next_level()
 
 def test_one_award_indicator_short_leaves_both_levels_unreached() -> None:
     everything = list(QIM.indicator_index)
-    m = manifest(QIM, indicators={**judged(everything), **judged([MUST_ID], "partly-met")})
+    m = manifest(QIM, indicators={**judged(everything), **judged([QIM_AWARD_ID], "partly-met")})
     results = indicator_results(QIM, m, TODAY)
     found = levels.levels(QIM, results, {})
     assert [lv.achieved for lv in found] == [False, False]
     assert found[0].counted == found[0].total - 1
     reached, towards = levels.target(found)
     assert reached is None and towards is not None and towards.id == AWARD
-    assert [r.id for r in levels.unmet(QIM, results, towards)] == [MUST_ID]
+    assert [r.id for r in levels.unmet(QIM, results, towards)] == [QIM_AWARD_ID]
     # Working towards Excellence lists the same single gap, since the rest is met.
     _, excellence = levels.target(found, EXCELLENCE)
-    assert [r.id for r in levels.unmet(QIM, results, excellence)] == [MUST_ID]
+    assert [r.id for r in levels.unmet(QIM, results, excellence)] == [QIM_AWARD_ID]
 
 
 def test_a_level_needs_every_level_below_it() -> None:
@@ -336,11 +339,11 @@ def test_a_status_the_framework_lacks_is_refused_with_the_choices() -> None:
 
 
 def test_allowed_refuses_what_the_framework_does_not_allow() -> None:
-    judgements.allowed(QIM, NA_ID, "not-applicable", None)
+    judgements.allowed(NQMS, NA_ID, "not-applicable", None)
     with pytest.raises(UsageError, match="must be met"):
-        judgements.allowed(QIM, MUST_ID, "not-applicable", None)
+        judgements.allowed(NQMS, MUST_ID, "not-applicable", None)
     with pytest.raises(UsageError, match="no rating scale"):
-        judgements.allowed(QIM, MUST_ID, "met", 3)
+        judgements.allowed(QIM, QIM_AWARD_ID, "met", 3)
     scale = NQMS.judgement.rating
     assert scale is not None
     item = next(iter(NQMS.indicator_index))
@@ -371,7 +374,7 @@ def test_hand_edited_judgements_the_framework_does_not_allow_are_errors() -> Non
     assert by_id == {(a, "MQA102"), (b, "MQA102"), (c, "MQA104"), (must, "MQA103")}
     assert all(f.severity == "error" for f in found)
     assert ("indicators", b, "assessor", "status") in {f.loc for f in found}
-    qim = manifest(QIM, indicators={MUST_ID: {"self": {"status": "met", "rating": 3}}})
+    qim = manifest(QIM, indicators={QIM_AWARD_ID: {"self": {"status": "met", "rating": 3}}})
     (no_scale,) = judgements.findings(QIM, indicator_results(QIM, qim, TODAY))
     assert no_scale.code == "MQA104" and "no rating scale" in no_scale.message
 

@@ -92,7 +92,7 @@ QIM_RECORDS: dict[str, Any] = {
             "self": {"status": "partly-met", "note": "Review date missing"},
             "evidence": [doc("evidence/safeguarding.pdf")],
         },
-        "QIM-SM-A04": {"self": {"status": "not-applicable", "note": "No paid staff"}},
+        "QIM-SM-A04": {"self": {"status": "not-met", "note": "No paid staff yet"}},
         "QIM-MTE-A01": {
             "assessor": {
                 "status": "met",
@@ -287,7 +287,7 @@ def test_junit_has_one_case_per_indicator_with_its_outcome() -> None:
     assert outcome(cases, "QIM-SV-A02") == ("failed", "MQA111")  # met, but its file is gone
     assert outcome(cases, "QIM-SV-A03") == ("failed", "MQA110")
     assert outcome(cases, "QIM-PP-A01") == ("skipped", "partly met")  # a warning only
-    assert outcome(cases, "QIM-SM-A04") == ("skipped", "not applicable")
+    assert outcome(cases, "QIM-SM-A04") == ("skipped", "not met")
     assert outcome(cases, "QIM-MTE-A02") == ("skipped", "not met")  # the assessor's 'not met'
     assert outcome(cases, "QIM-SV-A04") == ("skipped", "not yet judged")
     # Every other indicator is unjudged; workspace-wide warnings get passing cases of their own.
@@ -300,6 +300,11 @@ def test_junit_has_one_case_per_indicator_with_its_outcome() -> None:
     assert suite.get("errors") == "0"
     changed = next(c for c in suite.iter("testcase") if c.get("name", "").startswith("QIM-PP-A01"))
     assert "MQA201" in (changed.findtext("system-out") or "")
+
+
+def test_junit_skips_what_is_not_applicable() -> None:
+    _suite, cases = junit_cases(junit(verdict(nqms_result())))
+    assert outcome(cases, "B6") == ("skipped", "not applicable")
 
 
 def test_junit_fails_warnings_when_strict() -> None:

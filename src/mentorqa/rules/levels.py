@@ -46,7 +46,7 @@ def levels(
     have happened (a date after today is only scheduled and is left out by the caller). With
     ``today``, a level whose validity has run out is expired, and so not reached."""
     out: list[LevelResult] = []
-    below_achieved = True
+    below_achieved = below_earned = True
     for index, level in enumerate(framework.levels):
         scope = set(framework.level_ids[: index + 1])
         in_scope = [r for r in results if r.level in scope]
@@ -54,9 +54,12 @@ def levels(
         counted = sum(1 for r in in_scope if counts_for(r, rule.counts))
         needed = math.ceil(rule.share * len(in_scope) - 1e-9)
         missing = tuple(e for e in rule.events if e not in done)
-        expires = _expiry(level, done)
+        # Earned: its indicators and steps, and the levels below earned too; achieved: earned
+        # and not lapsed, with the levels below achieved (a lapsed level takes those above).
+        earned = below_earned and counted >= needed and not missing
+        expires = _expiry(level, done) if earned else None  # a level not earned cannot lapse
         expired = expires is not None and today is not None and today > expires
-        achieved = below_achieved and counted >= needed and not missing and not expired
+        achieved = earned and not expired and below_achieved
         out.append(
             LevelResult(
                 level.id,
@@ -71,7 +74,7 @@ def levels(
                 expired,
             )
         )
-        below_achieved = achieved
+        below_achieved, below_earned = achieved, earned
     return tuple(out)
 
 
