@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -89,6 +90,7 @@ class Group(TyperGroup):
 
         if not standalone_mode:
             return run()
+        _fit_width()
         given = list(sys.argv[1:] if args is None else args)
         if bad := [n for n, arg in enumerate(given, 1) if not _encodable(arg)]:
             err.print(
@@ -115,6 +117,20 @@ class Group(TyperGroup):
         except MentorqaError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+
+
+def _fit_width() -> None:
+    """Wrap at the width of this run: COLUMNS, else the terminal's, else 80 (piped). Set per
+    run, because a console created at import would keep the width of that moment."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        out.width = int(columns)
+    elif out.is_terminal:
+        out.width = shutil.get_terminal_size().columns
+    else:
+        out.width = 80
 
 
 def _encodable(text: str) -> bool:

@@ -16,7 +16,16 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .yamlrender import Layout, filled, freeze, freeze_key, plain_value, render_flow
+from .yamlrender import (
+    Layout,
+    both_nan,
+    filled,
+    freeze,
+    freeze_key,
+    plain_value,
+    render_flow,
+    same,
+)
 from .yamlrender import render_scalar as render_scalar
 
 __all__ = ["PatchError", "render_scalar", "rewrite"]
@@ -232,11 +241,9 @@ class _Patcher:
                 self.values.setdefault(id(item), value)
 
     def _unchanged(self, node: Node, new: object) -> bool:
+        # One C-speed comparison first; only an equal pair is walked again, typed.
         old = self._value(node)
-        if isinstance(node, ScalarNode):  # typed: 1 is not True, and 1.0 is not 1
-            both_nan = old != old and new != new  # NaN is never equal to itself
-            return type(old) is type(new) and (old == new or both_nan)
-        return bool(old == new)
+        return (bool(old == new) and same(old, new)) or both_nan(old, new)
 
     def diff(self, node: Node, new: object, ctx: _Ctx) -> None:
         """Record the edits that make ``node``'s text load as ``new``."""

@@ -21,12 +21,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 __all__ = [
     "UNKNOWN",
     "Layout",
+    "both_nan",
     "filled",
     "freeze",
     "freeze_key",
     "plain_value",
     "render_flow",
     "render_scalar",
+    "same",
 ]
 
 # YAML 1.2 core schema, as the project's reader (ruamel.yaml's resolver) applies it.
@@ -221,3 +223,23 @@ class Layout:
         """:meth:`block`'s lines as text whose first line starts where it is put, after a dash
         or in an old entry's place, so it does not take the indent of its own."""
         return "\n".join(self.block(value, indent)).lstrip(" ")
+
+
+def same(old: object, new: object) -> bool:
+    """Equal and of the same types all the way down: 1 is not True, and 1.0 is not 1."""
+    if type(old) is not type(new) and not (
+        isinstance(old, list | tuple) and isinstance(new, list | tuple)
+    ):
+        return False
+    if isinstance(old, dict):
+        assert isinstance(new, dict)
+        return old.keys() == new.keys() and all(same(old[k], new[k]) for k in old)
+    if isinstance(old, list | tuple):
+        assert isinstance(new, list | tuple)
+        return len(old) == len(new) and all(same(a, b) for a, b in zip(old, new, strict=True))
+    return old == new or both_nan(old, new)
+
+
+def both_nan(old: object, new: object) -> bool:
+    """NaN is never equal to itself, yet an unchanged ``.nan`` is unchanged."""
+    return isinstance(old, float) and isinstance(new, float) and old != old and new != new
