@@ -14,6 +14,7 @@ STATE_DIR = ".mentorqa"  # caches and the lock; kept out of git
 PRIVATE_DIR = "private"
 EVIDENCE_DIR = "evidence"
 MANIFEST_VERSION = 1
+SCHEMA_FILE = "mentorqa.schema.json"  # beside the manifest, so editors check it with no set-up
 
 
 class _Model(BaseModel):

@@ -831,3 +831,11 @@ def test_windows_line_endings_and_document_markers_are_kept(qim_ws: Path) -> Non
 def test_huge_whole_amounts_are_stored_exactly(qim_ws: Path) -> None:
     assert run("service", "--turnover", "12345678901234567891", cwd=qim_ws).exit_code == 0
     assert "turnover: 12345678901234567891\n" in manifest(qim_ws)
+
+
+def test_init_names_a_schema_that_exists_so_editors_check_the_manifest(qim_ws: Path) -> None:
+    first = (qim_ws / "mentorqa.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=./mentorqa.schema.json"
+    schema = json.loads((qim_ws / "mentorqa.schema.json").read_text())
+    assert schema["title"] == "mentorqa workspace manifest (mentorqa.yaml)"
+    assert {"framework", "service"} <= set(schema["required"])

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem, WorkspaceError
-from ..manifest import MANIFEST, MANIFEST_VERSION, Manifest
+from ..manifest import MANIFEST, MANIFEST_VERSION, SCHEMA_FILE, Manifest
 from . import yamlpatch
 from .files import write_atomic
 from .yamlio import Document, parse_document, read_text, validate, validation_problems
@@ -100,6 +100,7 @@ def new_manifest_text(
     renderer, so no name can add lines or keys to the file."""
     scalar = yamlpatch.render_scalar
     lines = [
+        f"# yaml-language-server: $schema=./{SCHEMA_FILE}",
         f"# mentorqa workspace: the evidence manifest for {' '.join(framework_name.split())}.",
         "# Edit by hand or with mentorqa commands; comments you add are kept.",
         "# Run 'mentorqa status' to see what is still missing.",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..frameworks.model import Framework
-from ..manifest import EVIDENCE_DIR, MANIFEST, PRIVATE_DIR, STATE_DIR
+from ..manifest import EVIDENCE_DIR, MANIFEST, PRIVATE_DIR, SCHEMA_FILE, STATE_DIR, json_schema
 from .files import TEMP_PREFIX, TEMP_SUFFIX
 from .manifest_file import new_manifest_text
 
@@ -50,6 +51,10 @@ def scaffold(
         with open(manifest, "x", encoding="utf-8") as handle:
             handle.write(text)
         created.append(manifest)
+        schema = folder / SCHEMA_FILE
+        if not schema.exists():
+            schema.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+            created.append(schema)
         for sub in (EVIDENCE_DIR, PRIVATE_DIR):
             if not (folder / sub).exists():
                 (folder / sub).mkdir()
