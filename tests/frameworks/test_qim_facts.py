@@ -207,6 +207,7 @@ def awarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[mentorq
         file.write_text(f"Evidence for {ind.id}\n", encoding="utf-8")
         ws.add_evidence(ind.id, file)
         ws.mark(ind.id, "met")
+    ws.record_visit(date(2023, 5, 10), "remote")  # the Award needs the visit held
     ws.record_event("award", date(2023, 6, 1))
     yield ws
 

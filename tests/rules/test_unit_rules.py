@@ -164,7 +164,10 @@ def test_all_award_indicators_met_reaches_the_award_and_aims_at_the_next_level()
     award_ids = ids(QIM, level=AWARD)
     m = manifest(QIM, indicators=judged(award_ids))
     results = indicator_results(QIM, m, TODAY)
-    found = levels.levels(QIM, results, {})
+    # The visit's indicators are judged at the visit: the Award needs it held.
+    steps = {event: TODAY for event in QIM.level(AWARD).rule.events}
+    assert not levels.levels(QIM, results, {})[0].achieved
+    found = levels.levels(QIM, results, steps)
     award, excellence = found
     assert (award.counted, award.total, award.needed, award.achieved) == (
         len(award_ids),

@@ -298,3 +298,21 @@ def test_hostile_or_broken_templates_are_clear_errors(
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("framework", "kinds"),
+    [("qim", ["assessor", "progress"]), ("nqms", ["summary", "plan", "statement", "progress"])],
+)
+def test_every_report_says_where_its_wording_comes_from(
+    tmp_path: Path, framework: str, kinds: list[str]
+) -> None:
+    ws = tmp_path / framework
+    assert run("init", ws, "-f", framework, "-n", "Service").exit_code == 0
+    for kind in kinds:
+        shown = run("report", "--kind", kind, "-w", ws).stdout
+        assert "version" in shown.splitlines()[-1]
+        assert "mentorqa's own model of the framework, not the official wording" in shown
+    if framework == "nqms":
+        summary = run("report", "--kind", "summary", "-w", ws).stdout
+        assert "qualifies" not in summary and "the affiliate decides" in summary

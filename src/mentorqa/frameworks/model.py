@@ -333,6 +333,11 @@ class Framework(_Model):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     currency_symbol: str = ""
     summary: str = ""
+    wording: Literal["official", "model"] = Field(
+        "official",
+        description="'model' where the indicator wording is not the owner's official text but "
+        "a model of it (reports say so); 'official' where it is the owner's own list.",
+    )
     notes: tuple[Text, ...] = ()
     confidentiality: str = ""
     benefits: tuple[Text, ...] = ()

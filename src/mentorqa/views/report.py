@@ -183,11 +183,20 @@ def _plan(result: Assessment) -> dict[str, Any] | None:
         "lacks": shown["lacks"],
         "strengths": shown["strengths"],
         "improvements": shown["improvements"],
-        "priorities": shown["priorities"],
+        "priorities": [
+            dict(p, area_name=_area_names(result).get(p["area"], p["area"]))
+            for p in shown["priorities"]
+        ],
         "follow_up": [
             data.milestone(m) for m in result.milestones if m.after == rules.agreed_event
         ],
     }
+
+
+def _area_names(result: Assessment) -> dict[str, str]:
+    """Plan areas by id -> the name people read (sections, or practice areas)."""
+    fw = result.framework
+    return {s.id: s.name for s in fw.sections} | {a.id: a.name for a in fw.practice_areas}
 
 
 def _statement(result: Assessment) -> dict[str, Any] | None:
@@ -202,6 +211,20 @@ def _statement(result: Assessment) -> dict[str, Any] | None:
         "role": result.manifest.statement.role,
         "date": result.manifest.dates.get(statement.event),
     }
+
+
+def provenance(result: Assessment) -> str:
+    """Where the report's wording comes from, for the foot of every report."""
+    from .. import __version__
+
+    fw = result.framework
+    text = f"Framework: {fw.name} ({fw.owner}), version {fw.version}."
+    if fw.wording == "model":
+        text += (
+            " The indicator wording is mentorqa's own model of the framework, not the official "
+            f"wording, which is not public; see 'mentorqa frameworks show {fw.id}'."
+        )
+    return f"{text} Made with mentorqa {__version__} on {result.today.isoformat()}."
 
 
 def build_context(result: Assessment) -> dict[str, Any]:
@@ -244,6 +267,7 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "plan": _plan(result),
         "statement": _statement(result),
         "rating_name": fw.judgement.rating.name if fw.judgement.rating else None,
+        "provenance": provenance(result),
     }
 
 
