@@ -116,6 +116,21 @@ class Plan(_Model):
     priorities: tuple[Priority, ...] = ()
 
 
+class PlanVersion(Plan):
+    """An earlier version of the plan, kept when it was revised (NQMS: the mini-review)."""
+
+    version: int = Field(ge=1)
+    revised: Day = Field(description="When this version was replaced by a revision.")
+    agreed: Day | None = Field(None, description="When this version had been agreed.")
+
+
+class ProgramChange(_Model):
+    """A significant change to the service or program, in its dated log."""
+
+    date: Day
+    text: str = Field(min_length=1)
+
+
 class Signature(_Model):
     name: str = ""
     role: str = ""
@@ -141,6 +156,12 @@ class Manifest(_Model):
         default_factory=dict, description="Practice area id -> strengths and suggestions."
     )
     plan: Plan = Plan()
+    plan_history: tuple[PlanVersion, ...] = Field(
+        (), description="Earlier versions of the plan, oldest first."
+    )
+    changes: tuple[ProgramChange, ...] = Field(
+        (), description="A dated log of significant changes to the service or program."
+    )
     statement: Signature = Signature()
 
 

@@ -156,3 +156,14 @@ class IndicatorView:
         labels = self.framework.status_labels
         shown = data.indicator(self.indicator, labels, self.names_consent)
         return {"schema_version": data.SCHEMA_VERSION, **shown}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The dated log of significant changes to the service or program (``change list``)."""
+
+    assessment: Assessment
+    exit_code = ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return data.changes(self.assessment)

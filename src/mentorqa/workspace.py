@@ -179,6 +179,10 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites):
         found = next(r for r in self.assess().indicators if r.id == ind_id)
         return results.IndicatorView(self.framework, found, self.manifest.privacy.names_consent)
 
+    def changes(self) -> results.Changes:
+        """The dated log of significant changes (``mentorqa change list``)."""
+        return results.Changes(self.assess())
+
     def evidence(self, indicator: str | None = None) -> results.EvidenceList:
         only = self.resolve_indicator(indicator) if indicator is not None else None
         return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)

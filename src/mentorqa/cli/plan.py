@@ -91,6 +91,18 @@ def agree(
     said(open_workspace(workspace).agree_plan(when or today()))
 
 
+@app.command("revise")
+def revise(
+    when: Annotated[date | None, date_argument("Default: today.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Revise the agreed plan (NQMS: at the 12-month mini-review).
+
+    The agreed version is kept in the plan's history; change the priorities, then agree the
+    revised plan again with 'mentorqa plan agree'."""
+    said(open_workspace(workspace).revise_plan(when or today()))
+
+
 @app.command("show")
 def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Show the plan's priorities and what it still lacks."""

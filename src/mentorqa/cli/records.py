@@ -306,6 +306,43 @@ def service(
     said(ws.update_service(name=name, turnover=turnover, sector=sector))
 
 
+change_app = typer.Typer(
+    help="Keep a dated log of significant changes to the service or program (NQMS asks "
+    "programs to report them); reports show it.",
+    no_args_is_help=True,
+)
+
+
+@change_app.command("add")
+def change_add(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What changed, in a sentence.")],
+    when: Annotated[date | None, date_option("--date", help="Default: today.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record a significant change (a new director, a merger, a new funding source...)."""
+    from ..values import today
+
+    said(open_workspace(workspace).add_change(text, when or today()))
+
+
+@change_app.command("remove")
+def change_remove(
+    number: Annotated[int, typer.Argument(metavar="NUMBER", help="As 'change list' numbers it.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Remove an entry from the log of changes."""
+    said(open_workspace(workspace).remove_change(number))
+
+
+@change_app.command("list")
+def change_list(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """List the dated log of changes."""
+    from ..views import text
+
+    result = open_workspace(workspace).changes()
+    finish(result, json, None if json else text.changes(result.to_dict()["changes"]))
+
+
 def schema() -> None:
     """Print the JSON Schema of mentorqa.yaml, for editors that validate YAML."""
     from ..manifest import json_schema

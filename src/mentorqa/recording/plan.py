@@ -104,6 +104,65 @@ class PlanWrites(Recorder):
 
         return self._plan_change(edit)
 
+    def revise_plan(self, date: dt.date) -> Change:
+        """Keep the agreed plan as a version in its history and open it for revision; the
+        revised plan needs agreeing again (NQMS: the 12-month mini-review updates the plan)."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            rules = plan.rules_of(draft.framework)
+            dates = draft.mapping("dates")
+            agreed = dates.get(rules.agreed_event)
+            if agreed is None:
+                raise UsageError(
+                    f"the {rules.name} is not agreed yet, so there is nothing to revise; "
+                    "edit it and agree it with 'mentorqa plan agree DATE'"
+                )
+            history = draft.sequence("plan_history")
+            current = draft.mapping("plan")
+            version = len(history) + 1
+            history.append(
+                {
+                    "version": version,
+                    "revised": date,
+                    "agreed": agreed,
+                    **{
+                        k: current[k]
+                        for k in ("strengths", "improvements", "priorities")
+                        if k in current
+                    },
+                }
+            )
+            del dates[rules.agreed_event]
+            return (
+                f"Version {version} of the {rules.name} kept in its history; change the "
+                "priorities, then agree the revised plan with 'mentorqa plan agree DATE'.",
+                f"was agreed on {agreed.isoformat()}" if isinstance(agreed, dt.date) else None,
+            )
+
+        return self._change(change)
+
+    def add_change(self, text: str, date: dt.date) -> Change:
+        """Add a dated entry to the log of significant changes to the service or program."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            if not text.strip():
+                raise UsageError("describe the change; the text must not be empty")
+            log = draft.sequence("changes")
+            log.append({"date": date, "text": text.strip()})
+            return f"Change {len(log)} recorded ({date.isoformat()}).", None
+
+        return self._change(change)
+
+    def remove_change(self, number: int) -> Change:
+        def change(draft: Draft) -> tuple[str, str | None]:
+            log = draft.sequence("changes")
+            if not 1 <= number <= len(log):
+                raise UsageError(f"there is no change {number}; the log has {len(log)}")
+            removed = log.pop(number - 1)
+            return f"Change {number} removed.", f"was: {removed.get('text', '')}"
+
+        return self._change(change)
+
     def sign_statement(self, name: str, role: str, date: dt.date) -> Change:
         def change(draft: Draft) -> tuple[str, str | None]:
             statement = draft.framework.statement

@@ -204,6 +204,27 @@ def plan(result: Assessment) -> dict[str, Any]:
         "improvements": list(recorded.improvements),
         "agreed": progress.agreed if progress else False,
         "lacks": list(progress.lacks) if progress else [],
+        "version": len(result.manifest.plan_history) + 1,
+        "history": [
+            {
+                "version": v.version,
+                "revised": v.revised,
+                "agreed": v.agreed,
+                "priorities": [p.goal for p in v.priorities],
+            }
+            for v in result.manifest.plan_history
+        ],
+    }
+
+
+def changes(result: Assessment) -> dict[str, Any]:
+    """The ``change list --json`` document: the dated log of significant changes."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "changes": [
+            {"number": n, "date": c.date, "text": c.text}
+            for n, c in enumerate(result.manifest.changes, 1)
+        ],
     }
 
 

@@ -183,6 +183,8 @@ def _plan(result: Assessment) -> dict[str, Any] | None:
         "lacks": shown["lacks"],
         "strengths": shown["strengths"],
         "improvements": shown["improvements"],
+        "version": shown["version"],
+        "history": shown["history"],
         "priorities": [
             dict(p, area_name=_area_names(result).get(p["area"], p["area"]))
             for p in shown["priorities"]
@@ -268,6 +270,7 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "statement": _statement(result),
         "rating_name": fw.judgement.rating.name if fw.judgement.rating else None,
         "provenance": provenance(result),
+        "changes": [{"date": c.date, "text": c.text} for c in manifest.changes],
     }
 
 

@@ -393,6 +393,12 @@ def plan(result: Assessment) -> Lines:
         lines += [f"   - {esc(action)}" for action in p.actions]
         lines.append(f"   owner: {esc(p.owner) or '—'}; target: {p.target or '—'}")
     lines += [f"[yellow]still needed:[/] {esc(lack)}" for lack in progress.lacks]
+    for version in result.manifest.plan_history:
+        agreed = f", agreed {version.agreed}" if version.agreed else ""
+        lines.append(
+            f"[dim]Version {version.version}{agreed}, revised {version.revised}: "
+            f"{len(version.priorities)} priorities[/]"
+        )
     return lines
 
 
@@ -462,3 +468,10 @@ def provenance(fw: Framework) -> Lines:
         lines.append("\n[bold]Benefits[/]")
         lines += [f"  • {esc(' '.join(b.split()))}" for b in fw.benefits]
     return lines
+
+
+def changes(rows: list[dict[str, Any]]) -> Lines:
+    """The log of changes, numbered as 'change remove' takes them."""
+    if not rows:
+        return ["No changes recorded. Add one with 'mentorqa change add TEXT'."]
+    return [f"{row['number']}. {row['date']}  {esc(row['text'])}" for row in rows]
