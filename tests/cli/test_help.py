@@ -41,5 +41,7 @@ def test_help_teaches(path: tuple[str, ...]) -> None:
     # On/off flags take no value; showing a type such as <bool> invites 'mentorqa status --json true'.
     assert "<bool>" not in result.stdout
     # Value kinds in words, not programming types such as <str> or <int>.
-    assert not re.search(r"<(str|int|path|float)>", result.stdout)
+    assert not re.search(r"<(str|int|path|float|list\[\w+\])>", result.stdout)
+    # Nor a programmer's range notation such as [x>=1].
+    assert "x>=" not in result.stdout and "<=x" not in result.stdout
     assert "Traceback" not in result.stdout

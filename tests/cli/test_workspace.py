@@ -839,3 +839,20 @@ def test_init_names_a_schema_that_exists_so_editors_check_the_manifest(qim_ws: P
     schema = json.loads((qim_ws / "mentorqa.schema.json").read_text())
     assert schema["title"] == "mentorqa workspace manifest (mentorqa.yaml)"
     assert {"framework", "service"} <= set(schema["required"])
+
+
+def test_notes_and_case_studies_can_be_removed(qim_ws: Path) -> None:
+    w = ("-w", qim_ws)
+    assert run("note", "mentee_journey", "--strength", "Warm matching", *w).exit_code == 0
+    again = run("note", "mentee_journey", "--strength", "Warm matching", *w)
+    assert again.exit_code == 2 and "already recorded" in again.stderr
+    assert run("note", "mentee_journey", "--remove", "Warm matching", *w).exit_code == 0
+    gone = run("note", "mentee_journey", "--remove", "Warm matching", *w)
+    assert gone.exit_code == 2 and "no strength or suggestion" in gone.stderr
+    for title in ("Referral to ending", "A second journey"):
+        assert run("case-study", "mentee_journey", "--title", title, *w).exit_code == 0
+    which = run("case-study", "mentee_journey", "--remove", *w)
+    assert which.exit_code == 2 and "say which with --title" in which.stderr
+    removed = run("case-study", "mentee_journey", "--remove", "--title", "A second journey", *w)
+    assert removed.exit_code == 0 and "was 'A second journey'" in removed.stderr
+    assert "A second journey" not in (qim_ws / "mentorqa.yaml").read_text()

@@ -47,7 +47,11 @@ def _plain_types(cls: type) -> None:
         if getattr(self, "is_flag", False) and self.metavar is None:
             return None
         shown = original(self, ctx)
-        return _PLAIN_TYPES.get(shown, shown) if shown is not None else None
+        if shown is None:
+            return None
+        # A repeatable option shows <list[str]>: the kind of one value is what a person types.
+        inner = shown.removeprefix("<list[").removesuffix("]>").lower()
+        return _PLAIN_TYPES.get(f"<{inner}>", _PLAIN_TYPES.get(shown, shown))
 
     cls.display_type_rich = display_type_rich  # type: ignore[attr-defined]
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
-from ..errors import UsageError
+from ..errors import MentorqaError, UsageError
 from ..workspace import create_workspace, open_workspace
 from ._common import (
     JsonOption,
@@ -19,11 +20,14 @@ from ._common import (
     amount_option,
     date_argument,
     date_option,
+    err,
     finish,
     minutes_option,
     out,
     said,
 )
+
+T = TypeVar("T")
 
 
 class By(StrEnum):
@@ -37,9 +41,13 @@ def _stdin_is_terminal() -> bool:
 
 def init(
     directory: Annotated[
-        Path,
-        typer.Argument(metavar="DIR", help="Folder for the new workspace (created if needed)."),
-    ] = Path("."),
+        Path | None,
+        typer.Argument(
+            metavar="DIR",
+            help="Folder for the new workspace (created if needed). Default: the current folder.",
+            show_default=False,
+        ),
+    ] = None,
     framework: Annotated[
         str | None,
         typer.Option("--framework", "-f", metavar="ID", help="Framework id: qim or nqms."),
@@ -62,20 +70,20 @@ def init(
     Writes mentorqa.yaml, an evidence/ folder, and a private/ folder kept out of git for
     notes that name people.
 
-    Asks for a missing framework or name only when run at a terminal.
+    At a terminal, asks for what is missing (the framework, the name, the folder, whether the
+    process has started); elsewhere a missing --framework or --name is an error.
     """
     from ..views.text import esc
 
-    interactive = _stdin_is_terminal()
-    if framework is None:
-        if not interactive:
-            raise UsageError("--framework is required (for example --framework qim)")
-        framework = typer.prompt("Framework (qim or nqms)")
-    if name is None:
-        if not interactive:
-            raise UsageError("--name is required (the service's name)")
-        name = typer.prompt("Name of the service")
-    ws = create_workspace(directory, framework, name, turnover=turnover, start=start)
+    if _stdin_is_terminal():
+        answers = _ask(directory, framework, name, turnover, start)
+        directory, framework, name, turnover, start = answers
+    elif framework is None or name is None:
+        missing = "--framework" if framework is None else "--name"
+        example = " (for example --framework qim)" if framework is None else " (the service's name)"
+        raise UsageError(f"{missing} is required{example}")
+    assert framework is not None and name is not None
+    ws = create_workspace(directory or Path("."), framework, name, turnover=turnover, start=start)
     fw = ws.framework
     out.print(f"Created a {esc(fw.name)} workspace for [bold]{esc(name)}[/] in {esc(ws.root)}:")
     for path in ws.created:
@@ -84,6 +92,61 @@ def init(
         "Next: [bold]mentorqa eligibility[/] (are you eligible?), [bold]mentorqa cost[/] (what it "
         "costs), [bold]mentorqa timeline[/] (by when)."
     )
+
+
+Answers = tuple[Path | None, str | None, str | None, float | None, date | None]
+
+
+def _ask(
+    directory: Path | None,
+    framework: str | None,
+    name: str | None,
+    turnover: float | None,
+    start: date | None,
+) -> Answers:
+    """Ask at a terminal for what the options left out, each answer checked as it is typed, so
+    a slip is asked again rather than losing what was typed before it."""
+    from ..frameworks import get
+    from ..values import parse_amount, parse_date
+
+    if framework is None:
+        framework = _until_valid("Framework (qim or nqms)", lambda t: get(t).framework.id)
+    fw = get(framework).framework
+    if name is None:
+        name = _until_valid("Name of the service", _non_empty)
+    if directory is None:
+        directory = Path(_until_valid("Folder for the workspace", _non_empty, default="."))
+    if turnover is None and fw.fees.bands:
+        turnover = _until_valid(
+            f"Annual turnover ({fw.fees.basis}); blank to skip",
+            lambda t: parse_amount(t, "turnover") if t.strip() else None,
+            default="",
+        )
+    if start is None and fw.events:
+        start = _until_valid(
+            f"Has the process started? The date of '{fw.events[0].name}' (YYYY-MM-DD), "
+            "or blank if not yet",
+            lambda t: parse_date(t, "the date") if t.strip() else None,
+            default="",
+        )
+    return directory, framework, name, turnover, start
+
+
+def _non_empty(text: str) -> str:
+    if not text.strip():
+        raise UsageError("it must not be empty")
+    return text.strip()
+
+
+def _until_valid(question: str, check: Callable[[str], T], default: str | None = None) -> T:
+    from ..views.text import esc
+
+    while True:
+        answer = typer.prompt(question, default=default, show_default=bool(default))
+        try:
+            return check(str(answer))
+        except MentorqaError as exc:
+            err.print(f"[yellow]{esc(exc.problems[0].message)}[/]; try again")
 
 
 evidence_app = typer.Typer(
@@ -249,10 +312,17 @@ def case_study(
         ),
     ] = None,
     note: Annotated[str | None, typer.Option(help="A short note.")] = None,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Forget the case study of this kind (--title: which).")
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a case study (QiM asks for a mentee journey and a mentor journey)."""
+    """Record a case study (QiM asks for a mentee journey and a mentor journey); --remove
+    forgets one."""
     ws = open_workspace(workspace)
+    if remove:
+        said(ws.remove_case_study(kind, title=title or None))
+        return
     said(ws.add_case_study(kind, title=title, file=file, informs=informs or [], note=note))
 
 
@@ -276,14 +346,21 @@ def note(
         list[str] | None,
         typer.Option("--suggestion", help="A suggestion for developing quality (repeatable)."),
     ] = None,
+    remove: Annotated[
+        str | None,
+        typer.Option("--remove", metavar="TEXT", help="Forget this strength or suggestion."),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the assessor's strengths and suggestions for a practice area.
 
     They appear in the assessor's report as the service's 'health check'."""
+    ws = open_workspace(workspace)
+    if remove is not None:
+        said(ws.remove_area_note(area, remove))
+        return
     if not strength and not suggestion:
         raise UsageError("give at least one --strength or --suggestion")
-    ws = open_workspace(workspace)
     said(ws.add_area_notes(area, strengths=strength or [], suggestions=suggestion or []))
 
 

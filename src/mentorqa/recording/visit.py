@@ -93,6 +93,51 @@ class VisitWrites(Recorder):
 
         return self._change(change)
 
+    def remove_case_study(self, kind: str, *, title: str | None = None) -> Change:
+        """Forget a recorded case study of ``kind`` (the one with ``title`` where several)."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            chosen = resolve(
+                "case study kind", kind, [c.kind for c in draft.framework.case_studies]
+            )
+            items = draft.sequence("case_studies")
+            found = [
+                n
+                for n, c in enumerate(items)
+                if isinstance(c, dict)
+                and c.get("kind") == chosen
+                and (title is None or c.get("title", "") == title)
+            ]
+            if not found:
+                raise UsageError(
+                    f"no {chosen.replace('_', ' ')} case study is recorded"
+                    + (f" with the title '{title}'" if title is not None else "")
+                )
+            if len(found) > 1:
+                titles = ", ".join(repr(items[n].get("title", "")) for n in found)
+                raise UsageError(f"several are recorded ({titles}); say which with --title")
+            removed = items.pop(found[0])
+            return f"Removed the {chosen.replace('_', ' ')} case study.", (
+                f"was '{removed.get('title', '')}'" if removed.get("title") else None
+            )
+
+        return self._change(change)
+
+    def remove_area_note(self, area: str, text: str) -> Change:
+        """Forget a strength or suggestion recorded for a practice area."""
+
+        def change(draft: Draft) -> tuple[str, str | None]:
+            chosen = resolve("practice area", area, [a.id for a in draft.framework.practice_areas])
+            notes = draft.mapping("areas", chosen)
+            for key in ("strengths", "suggestions"):
+                kept = notes.get(key)
+                if isinstance(kept, list) and text in kept:
+                    kept.remove(text)
+                    return f"Removed from {chosen}'s {key}: {text}", None
+            raise UsageError(f"no strength or suggestion '{text}' is recorded for {chosen}")
+
+        return self._change(change)
+
     def record_visit(self, date: dt.date | None, mode: str = "on_site") -> Change:
         def change(draft: Draft) -> tuple[str, str | None]:
             visit = draft.framework.visit
