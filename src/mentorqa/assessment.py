@@ -100,7 +100,7 @@ def assess(
     found = levels.levels(framework, results, done, today)
     reached, towards = levels.target(found, target_level)
     interviews = visit.interviews(framework, manifest)
-    milestones = tuple(timeline.compute(framework, dict(manifest.dates), today))
+    milestones = tuple(timeline.compute(framework, dict(manifest.dates), today, manifest.cycle))
     findings = [
         *references.findings(framework, manifest),
         *judgements.findings(framework, results),

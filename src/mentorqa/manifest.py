@@ -142,6 +142,9 @@ class Manifest(_Model):
     mentorqa: int = Field(MANIFEST_VERSION, description="Version of this file's layout.")
     framework: str = Field(description="Framework id, e.g. qim or nqms.")
     framework_version: str = ""
+    cycle: str | None = Field(
+        None, description="The assessment round (e.g. reaccreditation); none: the first."
+    )
     service: Service
     privacy: Privacy = Privacy()
     dates: dict[str, Day] = Field(

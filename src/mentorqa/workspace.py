@@ -240,11 +240,13 @@ def create_workspace(
     *,
     turnover: float | None = None,
     start: dt.date | None = None,
+    cycle: str | None = None,
 ) -> Workspace:
     """Create a workspace in ``path`` (created if needed) for the framework with id ``framework``.
 
-    ``start`` is the date the process started (the framework's first event); without it nothing
-    is recorded and deadlines that count from it wait. Refuses a folder that already holds a
+    ``start`` is the date the process started (the framework's first event, or the start of
+    ``cycle``, e.g. ``"reaccreditation"``); without it nothing is recorded and deadlines that
+    count from it wait. Refuses a folder that already holds a
     workspace or lies inside one. Existing files are never overwritten.
     """
     folder = Path(path)
@@ -268,8 +270,10 @@ def create_workspace(
         )
     found = get(framework, folder.resolve() if folder.is_dir() else None)
     fw = found.framework
-    dates = {fw.events[0].id: start} if start is not None and fw.events else {}
-    created = scaffold(folder, fw, name.strip(), turnover, dates)
+    chosen = resolve("cycle", cycle, [c.id for c in fw.cycles]) if cycle is not None else None
+    start_event = fw.start_event(chosen)
+    dates = {start_event: start} if start is not None and start_event else {}
+    created = scaffold(folder, fw, name.strip(), turnover, dates, chosen)
     workspace = Workspace(folder.resolve())
     workspace.created = created
     return workspace

@@ -277,6 +277,7 @@ def test_milestone_owners() -> None:
     assert owners == {
         "first_area": "service",
         "evidence_complete": "service",
+        "reaccreditation_complete": "service",
         "reaccreditation_reminder": "body",  # Befriending Networks sends it
         "reaccreditation_start": "service",
         "award_expires": "service",

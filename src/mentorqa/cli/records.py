@@ -64,6 +64,14 @@ def init(
             "self-assessment), e.g. 2026-03-01. Without it, deadlines wait until you record it.",
         ),
     ] = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CYCLE",
+            help="The assessment round, where the framework has several (QiM: reaccreditation); "
+            "--start is then the day it started. Default: the first award.",
+        ),
+    ] = None,
 ) -> None:
     """Create a workspace for one service.
 
@@ -83,7 +91,9 @@ def init(
         example = " (for example --framework qim)" if framework is None else " (the service's name)"
         raise UsageError(f"{missing} is required{example}")
     assert framework is not None and name is not None
-    ws = create_workspace(directory or Path("."), framework, name, turnover=turnover, start=start)
+    ws = create_workspace(
+        directory or Path("."), framework, name, turnover=turnover, start=start, cycle=cycle
+    )
     fw = ws.framework
     out.print(f"Created a {esc(fw.name)} workspace for [bold]{esc(name)}[/] in {esc(ws.root)}:")
     for path in ws.created:

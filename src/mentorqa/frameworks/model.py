@@ -246,6 +246,27 @@ class Milestone(_Model):
         "service (never a failure of the service's).",
     )
     repeat: Repeat | None = None
+    cycle: Id | None = Field(
+        None, description="Only for workspaces in this cycle (none: for every cycle)."
+    )
+    description: str = ""
+
+
+class Cycle(_Model):
+    """One kind of assessment round (QiM: the first award, or a reaccreditation): which event
+    starts it, and so which milestones count for a workspace in it."""
+
+    id: Id
+    name: Text
+    start_event: Id = Field(description="The event that starts the round ('init --start').")
+    at_years: tuple[int, ...] = Field((), description="Years after the first award it falls in.")
+    counts: dict[Id, int] = Field(
+        default_factory=dict,
+        description="Evidence method id -> how many indicators the round evidences that way.",
+    )
+    interviews: dict[Id, int] = Field(
+        default_factory=dict, description="Interview role -> how many the round normally has."
+    )
     description: str = ""
 
 
@@ -350,6 +371,11 @@ class Framework(_Model):
     eligibility: Eligibility = Eligibility()
     events: tuple[Event, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    cycles: tuple[Cycle, ...] = Field(
+        (),
+        description="Assessment rounds, the first being the default (e.g. first award, "
+        "reaccreditation).",
+    )
     steps: tuple[Step, ...] = ()
     interviews: tuple[InterviewRequirement, ...] = ()
     case_studies: tuple[CaseStudyRequirement, ...] = ()
@@ -382,6 +408,20 @@ class Framework(_Model):
         area, ind = self.indicator_index[indicator_id]
         wanted = ind.method or area.method
         return next(m for m in self.evidence_methods if m.id == wanted)
+
+    def start_event(self, cycle: str | None = None) -> str | None:
+        """The event that starts a round: the cycle's, or the framework's first event."""
+        if self.cycles:
+            chosen = next((c for c in self.cycles if c.id == cycle), self.cycles[0])
+            return chosen.start_event
+        return self.events[0].id if self.events else None
+
+    def in_cycle(self, milestone: Milestone, cycle: str | None) -> bool:
+        """Whether a milestone counts for a workspace in ``cycle`` (None: the first)."""
+        if milestone.cycle is None:
+            return True
+        current = cycle if cycle is not None else (self.cycles[0].id if self.cycles else None)
+        return milestone.cycle == current
 
     def level(self, level_id: str) -> Level:
         return self.levels[self.level_ids.index(level_id)]

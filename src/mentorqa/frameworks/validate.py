@@ -145,6 +145,24 @@ def _events(fw: Framework) -> Iterable[Finding]:
                 yield from ref((*here, "done_when"), f"{milestone.done_when}-{n}")
     for index, step in enumerate(fw.steps):
         yield from ref(("steps", index, "event"), step.event)
+    cycles = {cycle.id for cycle in fw.cycles}
+    methods = {method.id for method in fw.evidence_methods}
+    roles = {interview.role for interview in fw.interviews}
+    for index, cycle in enumerate(fw.cycles):
+        yield from ref(("cycles", index, "start_event"), cycle.start_event)
+        for method in cycle.counts:
+            if method not in methods:
+                where = ("cycles", index, "counts", method)
+                yield Finding(where, _unknown("evidence method", method, methods))
+        for role in cycle.interviews:
+            if role not in roles:
+                where = ("cycles", index, "interviews", role)
+                yield Finding(where, _unknown("interview role", role, roles))
+    for index, milestone in enumerate(fw.milestones):
+        if milestone.cycle is not None and milestone.cycle not in cycles:
+            yield Finding(
+                ("milestones", index, "cycle"), _unknown("cycle", milestone.cycle, cycles)
+            )
     if fw.visit is not None:
         yield from ref(("visit", "event"), fw.visit.event)
     if fw.plan is not None:

@@ -40,6 +40,9 @@ def findings(framework: Framework, manifest: Manifest) -> Iterator[Finding]:
     if framework.visit is not None and manifest.visit.mode not in framework.visit.modes:
         modes = list(framework.visit.modes)
         yield _unknown("visit mode", manifest.visit.mode, modes, ("visit", "mode"))
+    cycles = [c.id for c in framework.cycles]
+    if manifest.cycle is not None and manifest.cycle not in cycles:
+        yield _unknown("cycle", manifest.cycle, cycles, ("cycle",))
     membership = framework.fees.membership
     sector = manifest.service.sector
     if sector is not None and membership is not None and sector not in membership.sectors:

@@ -76,10 +76,15 @@ def _expand(milestone: Milestone) -> list[tuple[str, str, str | None, int]]:
     ]
 
 
-def compute(framework: Framework, dates: dict[str, date], today: date) -> list[MilestoneResult]:
-    """Every milestone of the framework, with its due date and state on ``today``."""
+def compute(
+    framework: Framework, dates: dict[str, date], today: date, cycle: str | None = None
+) -> list[MilestoneResult]:
+    """Every milestone of the framework for a workspace in ``cycle``, with its due date and
+    state on ``today``."""
     results = []
     for milestone in framework.milestones:
+        if not framework.in_cycle(milestone, cycle):
+            continue
         start = dates.get(milestone.after)
         for mid, title, done_when, n in _expand(milestone):
             due = earliest = None

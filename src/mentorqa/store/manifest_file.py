@@ -95,6 +95,7 @@ def new_manifest_text(
     name: str,
     turnover: int | float | None,
     dates: dict[str, date],
+    cycle: str | None = None,
 ) -> str:
     """A new, commented ``mentorqa.yaml``. Every value a user gave goes through the scalar
     renderer, so no name can add lines or keys to the file."""
@@ -107,6 +108,7 @@ def new_manifest_text(
         f"mentorqa: {MANIFEST_VERSION}",
         f"framework: {scalar(framework_id)}",
         f"framework_version: {scalar(framework_version)}",
+        *([f"cycle: {scalar(cycle)}"] if cycle else []),
         "service:",
         f"  name: {scalar(name)}",
     ]

@@ -41,9 +41,12 @@ def scaffold(
     name: str,
     turnover: int | float | None,
     dates: dict[str, date],
+    cycle: str | None = None,
 ) -> list[Path]:
     """Create the workspace's files in ``folder``; returns what was created."""
-    text = new_manifest_text(framework.id, framework.name, framework.version, name, turnover, dates)
+    text = new_manifest_text(
+        framework.id, framework.name, framework.version, name, turnover, dates, cycle
+    )
     manifest = folder / MANIFEST
     created: list[Path] = []
     try:

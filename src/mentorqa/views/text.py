@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
@@ -69,6 +70,7 @@ def status(
         "",
         *(level_line(level, terminal) for level in result.levels),
     ]
+    lines += _cycle(result)
     if area is not None:
         lines += _area_detail(result, area)
         return lines
@@ -88,6 +90,23 @@ def status(
             "'--area AREA' one practice area; 'mentorqa show INDICATOR' what one requires.[/]"
         )
     return lines
+
+
+def _cycle(result: Assessment) -> Lines:
+    """For a workspace in a later round (a reaccreditation): what the round asks, from data."""
+    fw, chosen = result.framework, result.manifest.cycle
+    cycle = next((c for c in fw.cycles if c.id == chosen), None)
+    if cycle is None or cycle is (fw.cycles[0] if fw.cycles else None):
+        return []
+    methods = {m.id: m.name for m in fw.evidence_methods}
+    roles = {i.role: i.name for i in fw.interviews}
+    parts = [f"{n} by {methods.get(m, m).lower()}" for m, n in cycle.counts.items()]
+    talks = [f"{n} {roles.get(r, r).lower()}" for r, n in cycle.interviews.items()]
+    when = f" (years {', '.join(map(str, cycle.at_years))})" if cycle.at_years else ""
+    line = f"[bold]{esc(cycle.name)}{when}[/]: " + esc("; ".join(parts))
+    if talks:
+        line += esc(f"; interviews: {', '.join(talks)}")
+    return ["", line]
 
 
 def _next_per_area(result: Assessment) -> Lines:
@@ -239,10 +258,16 @@ def check_summary(errors: int, warnings: int, ok: bool) -> str:
 def timeline(result: Assessment) -> Lines:
     fw = result.framework
     table = Table(
-        title=f"{esc(fw.name)}: timeline as of {result.today.isoformat()}", title_justify="left"
+        title=f"{esc(fw.name)}: timeline as of {result.today.isoformat()}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
     )
-    for column in ("due", "milestone", "whose", "state", "counts from"):
-        table.add_column(column, overflow="fold")
+    # Short columns never wrap; the milestone (with what it counts from) takes the rest, so at
+    # 80 columns words wrap whole instead of being folded.
+    table.add_column("due", no_wrap=True)
+    table.add_column("milestone", ratio=1)
+    table.add_column("whose", no_wrap=True)
+    table.add_column("state", no_wrap=True)
     colours = {
         "done": "green",
         "scheduled": "cyan",
@@ -252,9 +277,8 @@ def timeline(result: Assessment) -> Lines:
     }
     for m in result.milestones:
         whose = "yours" if m.owner == "service" else "awarding body"
-        table.add_row(
-            _due(m), esc(m.title), whose, f"[{colours[m.state]}]{_state(m)}[/]", esc(m.after_name)
-        )
+        title = f"{esc(m.title)}\n[dim]after {esc(m.after_name)}[/]"
+        table.add_row(_due(m), title, whose, f"[{colours[m.state]}]{_state(m)}[/]")
     lines: Lines = [table]
     missing = [e for e in fw.events if e.id not in result.manifest.dates]
     if missing:
