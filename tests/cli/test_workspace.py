@@ -856,3 +856,31 @@ def test_notes_and_case_studies_can_be_removed(qim_ws: Path) -> None:
     removed = run("case-study", "mentee_journey", "--remove", "--title", "A second journey", *w)
     assert removed.exit_code == 0 and "was 'A second journey'" in removed.stderr
     assert "A second journey" not in (qim_ws / "mentorqa.yaml").read_text()
+
+
+def test_a_reaccreditation_is_a_round_of_its_own(tmp_path: Path) -> None:
+    ws = tmp_path / "again"
+    made = run(
+        "init",
+        ws,
+        "-f",
+        "qim",
+        "-n",
+        "Riverside",
+        "--cycle",
+        "Reaccreditation",
+        "--start",
+        "2026-04-01",
+    )
+    assert made.exit_code == 0, made.stderr
+    text = (ws / "mentorqa.yaml").read_text()
+    assert "cycle: reaccreditation" in text and "reaccreditation_started: 2026-04-01" in text
+    milestones = {
+        m["id"]: m for m in json.loads(run("timeline", "--json", "-w", ws).stdout)["milestones"]
+    }
+    assert milestones["reaccreditation_complete"]["due"] == "2026-10-01"
+    assert "first_area" not in milestones and "evidence_complete" not in milestones
+    shown = run("status", "-w", ws).stdout
+    assert "Reaccreditation (years 3, 6): 25 by documents" in " ".join(shown.split())
+    wrong = run("init", tmp_path / "other", "-f", "qim", "-n", "X", "--cycle", "reacreditation")
+    assert wrong.exit_code == 2 and "did you mean 'reaccreditation'?" in wrong.stderr
