@@ -37,7 +37,8 @@ from tests.reliability._harness import (  # noqa: E402 - needs the path set abov
     run_writers,
 )
 
-PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+# One process per test (they run side by side already): no xdist workers inside each.
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
 FUZZ_TESTS = ("test_mutated_manifest", "test_mutated_framework", "test_random_command_line")
 
 

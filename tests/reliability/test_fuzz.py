@@ -321,7 +321,9 @@ def problems_of(
         ]
         if stray:
             found.append(f"stderr line without 'error: ': {stray[0][:300]!r}")
-    if "--json" in args and result.exit_code in (0, 1):
+    # --help (and --version) answer before anything else, as in every click program.
+    answered_first = "--help" in args or "--version" in args
+    if "--json" in args and result.exit_code in (0, 1) and not answered_first:
         try:
             json.loads(result.stdout)
         except ValueError:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..workspace import Workspace, open_workspace
-from ._common import JsonOption, WorkspaceOption, err, finish, out, write_output
+from ._common import (
+    JsonOption,
+    WorkspaceOption,
+    err,
+    finish,
+    out,
+    print_json,
+    write_output,
+)
 
 LevelOption = Annotated[
     str | None,
@@ -99,9 +109,29 @@ def _framework_of(indicator: str) -> str:
     )
 
 
+class CheckFormat(StrEnum):
+    """What ``check`` prints on stdout."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
 def check(
     level: LevelOption = None,
     json: JsonOption = False,
+    fmt: Annotated[
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="text (lines on stderr), json (--json), github (workflow commands: annotations "
+            "on a pull request) or sarif (SARIF 2.1.0, for code scanning). Default: text.",
+            show_default=False,
+        ),
+    ] = None,
     junit: Annotated[
         Path | None,
         typer.Option(metavar="FILE", help="Also write a JUnit XML report, one test per indicator."),
@@ -118,6 +148,7 @@ def check(
     """
     from ..views import text
 
+    chosen = _check_format(json, fmt)
     ws = open_workspace(workspace)
     warn_version(ws)
     verdict = ws.check(level, strict)
@@ -125,11 +156,58 @@ def check(
         from ..views.junit import render_junit
 
         write_output(ws, junit, render_junit(verdict.assessment, verdict.findings, verdict.strict))
-    if not json:
+    summary = text.check_summary(len(verdict.errors), len(verdict.warnings), verdict.ok)
+    if chosen is CheckFormat.github:
+        from ..views.github import render_github
+
+        for line in render_github(verdict.findings, _repository_base(ws.root), strict):
+            sys.stdout.write(line + "\n")
+    elif chosen is CheckFormat.sarif:
+        from ..views.sarif import render_sarif
+
+        print_json(render_sarif(verdict.findings, _repository_base(ws.root), strict))
+    elif chosen is CheckFormat.text:
         for line in text.findings(verdict.errors, verdict.warnings):
             err.print(line, markup=False, highlight=False)
-    summary = text.check_summary(len(verdict.errors), len(verdict.warnings), verdict.ok)
-    finish(verdict, json, [summary])
+    if chosen in (CheckFormat.github, CheckFormat.sarif):
+        # stdout is the machine's document; the person reading the log gets the summary.
+        err.print(summary)
+    text_view = [summary] if chosen is CheckFormat.text else []
+    finish(verdict, chosen is CheckFormat.json, text_view)
+
+
+def _check_format(json: bool, fmt: CheckFormat | None) -> CheckFormat:
+    """--json is --format json; any other --format beside it is a contradiction, not a choice."""
+    from ..errors import UsageError
+
+    if json and fmt not in (None, CheckFormat.json):
+        raise UsageError(f"--json and --format {fmt.value} contradict each other; give one")
+    return CheckFormat.json if json else fmt or CheckFormat.text
+
+
+def _repository_base(root: Path) -> str:
+    """The workspace folder relative to the repository root, as SARIF and GitHub name files.
+
+    The root is the git toplevel holding the workspace; outside git (an export, a tarball), the
+    current folder, which in a CI job is the checkout.
+    """
+    import os
+    import subprocess
+
+    top = Path.cwd()
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # git is not installed: not a reason to fail the check
+        found = None
+    if found is not None and found.returncode == 0 and found.stdout.strip():
+        top = Path(found.stdout.strip())
+    return Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
 
 
 def warn_version(ws: Workspace) -> None:
