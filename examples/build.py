@@ -131,9 +131,13 @@ def reports(ws: mentorqa.Workspace, kinds: list[str]) -> None:
     out.mkdir(exist_ok=True)
     assessment = ws.assess(files=True)
     for kind in kinds:
-        (out / f"{kind}.md").write_text(render(assessment, kind, "md", ws.root), encoding="utf-8")
-    html = render(assessment, kinds[0], "html", ws.root)
-    (out / f"{kinds[0]}.html").write_text(html, encoding="utf-8")
+        markdown = render(assessment, kind, "md", ws.root)
+        assert isinstance(markdown, str)
+        (out / f"{kind}.md").write_text(markdown, encoding="utf-8")
+    for kind in kinds:  # the HTML versions, with their charts, for people to open
+        html = render(assessment, kind, "html", ws.root)
+        assert isinstance(html, str)
+        (out / f"{kind}.html").write_text(html, encoding="utf-8")
     (out / "deadlines.ics").write_text(render_ics(assessment), encoding="utf-8", newline="")
 
 

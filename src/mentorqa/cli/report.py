@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from ..workspace import open_workspace
 from ._common import WorkspaceOption, out, write_output
 
@@ -26,8 +27,8 @@ def report(
         str | None,
         typer.Option(
             "--format",
-            help="md (markdown) or html (one printable page). Default: from the -o file's "
-            "extension, else md.",
+            help="md (markdown), html (one printable page) or pdf (needs mentorqa[pdf]). "
+            "Default: from the -o file's extension, else md.",
         ),
     ] = None,
     output: Annotated[
@@ -49,9 +50,12 @@ def report(
     chosen = kind or (fw.reports[0].id if fw.reports else "")
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = {"html": "html", "htm": "html"}.get(suffix, "md")
+        fmt = {"html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
     text = render(ws.assess(files=True), chosen, fmt, ws.root)
+    if output is None and isinstance(text, bytes):
+        raise UsageError("a PDF is written to a file: give -o FILE.pdf (or -o - for stdout)")
     if output is None:
+        assert isinstance(text, str)
         sys.stdout.write(text)
     else:
         write_output(ws, output, text)

@@ -303,6 +303,9 @@ class ReportKind(_Model):
     id: Id
     title: Text
     template: Text = Field(description="File name in templates/.")
+    charts: tuple[Literal["area_progress", "timeline", "quality"], ...] = Field(
+        (), description="Charts the HTML and PDF versions show under the title."
+    )
     description: str = ""
 
 

@@ -8,18 +8,20 @@ consent to name them. Everything a template prints is escaped for markdown unles
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..assessment import Assessment
-from ..errors import MentorqaError, Problem, resolve
+from ..errors import MentorqaError, Problem, UsageError, resolve
 from ..resources import bundled_dir
 from ..rules.costs import quote
 from . import data
 from .sandbox import LimitExceeded, Markdown, TemplateRefused
 
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "pdf")
+PDF_INSTALL = 'python -m pip install "mentorqa[pdf]"'
 
 
 def template_folders(workspace_root: Path) -> list[Path]:
@@ -378,18 +380,33 @@ th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:t
 th{background:#f0f0f0}
 code{background:#f4f4f4;padding:0 .2rem}
 pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
-@media print{body{margin:0;max-width:none}a{color:inherit}h2{page-break-after:avoid}
-tr{page-break-inside:avoid}}
+figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}
+h1{string-set:report content()}
+@page{size:A4;margin:18mm 14mm 18mm;
+@top-left{content:string(report);font-size:8pt;color:#555}
+@bottom-right{content:"page " counter(page) " of " counter(pages);font-size:8pt;color:#555}}
+@media print{body{margin:0;max-width:none;font-size:10pt}a{color:inherit}
+h2,h3{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-group}}
 """
 
 
-def to_html(markdown: str, title: str) -> str:
-    """One self-contained, printable HTML page. Raw HTML in the markdown is shown as text."""
+_MERMAID = re.compile(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', re.S)
+_FIRST_HEADING = re.compile(r"(</h1>\n)")
+
+
+def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: str = "") -> str:
+    """One self-contained, printable HTML page. Raw HTML in the markdown is shown as text; the
+    charts (SVG built by :mod:`.charts`) go under the title, and the timeline chart replaces
+    the Mermaid source that only GitHub renders."""
     from html import escape
 
     from markdown_it import MarkdownIt
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    body = _MERMAID.sub(lambda _: f'<figure class="chart">{timeline}</figure>\n', body)
+    if charts:
+        figures = "".join(f'<figure class="chart">{svg}</figure>\n' for svg in charts if svg)
+        body = _FIRST_HEADING.sub(lambda m: m.group(1) + figures, body, count=1)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -398,8 +415,30 @@ def to_html(markdown: str, title: str) -> str:
     )
 
 
-def render(result: Assessment, kind: str, fmt: str, workspace_root: Path) -> str:
+def render_pdf(result: Assessment, kind: str, workspace_root: Path) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (the optional extra ``mentorqa[pdf]``),
+    with nothing fetched: the page is self-contained."""
+    try:
+        from weasyprint import HTML  # type: ignore[import-untyped]
+    except (ImportError, OSError):  # not installed, or its system libraries are missing
+        raise UsageError(
+            f"PDF needs the optional extra: {PDF_INSTALL} (and the Pango library, which "
+            "Debian and Ubuntu call libpango-1.0-0); or write HTML and print it from a browser"
+        ) from None
+    page = render(result, kind, "html", workspace_root)
+    assert isinstance(page, str)
+    pdf: bytes = HTML(string=page, url_fetcher=_no_fetch).write_pdf()
+    return pdf
+
+
+def _no_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
+    raise MentorqaError(f"a report may load nothing from outside; it asked for {url}")
+
+
+def render(result: Assessment, kind: str, fmt: str, workspace_root: Path) -> str | bytes:
     fmt = resolve("format", fmt, FORMATS)
+    if fmt == "pdf":
+        return render_pdf(result, kind, workspace_root)
     markdown = render_markdown(result, kind, workspace_root)
     if fmt == "md":
         return markdown
@@ -407,4 +446,7 @@ def render(result: Assessment, kind: str, fmt: str, workspace_root: Path) -> str
         resolve("report kind", kind, [r.id for r in result.framework.reports])
     )
     title = f"{report.title if report else kind}: {result.manifest.service.name}"
-    return to_html(markdown, title)
+    from .charts import CHARTS, timeline
+
+    shown = tuple(CHARTS[name](result) for name in (report.charts if report else ()))
+    return to_html(markdown, title, shown, timeline(result))
