@@ -95,6 +95,7 @@ class CaseStudy(_Model):
 
 class Visit(_Model):
     mode: str = "on_site"
+    assessor: str = Field("", description="The named assessor (shown on the assessor's report).")
 
 
 class AreaNotes(_Model):

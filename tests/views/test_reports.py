@@ -75,12 +75,12 @@ def visited_qim(qim_ws: Path) -> Path:
 
 
 def test_qim_assessor_report(visited_qim: Path) -> None:
-    text = report(visited_qim, "--kind", "assessor")
+    text = report(visited_qim, "--kind", "assessor", "--all-rows")
     assert text.startswith("# Quality in Mentoring: assessor's report")
     fw = get("qim").framework
     for area in fw.practice_areas:
         assert f"## {area.name}" in text
-    for indicator in fw.indicator_index:  # every indicator, with its judgement
+    for indicator in fw.indicator_index:  # with --all-rows, every indicator
         assert indicator in text
     assert "Mentee described their plan" in text
     # The assessor's judgement and the service's own view side by side, on the indicator's row.
@@ -90,7 +90,37 @@ def test_qim_assessor_report(visited_qim: Path) -> None:
     assert "Warm, well-paced matching." in text and "Record review dates" in text
     assert "remote" in text
     assert "interview: mentee Mentee A" in text
-    assert tables(text) == 1 + len(fw.practice_areas)
+    # The outcome, what is still to meet per area, then one table per practice area.
+    assert tables(text) == 2 + len(fw.practice_areas)
+    assert "Assessor's signature:" in text
+
+
+def test_the_assessor_report_leaves_out_what_nobody_judged(
+    visited_qim: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("visit", "--assessor", "Sam Okafor", "-w", visited_qim).exit_code == 0
+    text = report(visited_qim, "--kind", "assessor")
+    assert "**Assessor:** Sam Okafor" in text
+    excellence = [
+        i
+        for i, (_, ind) in get("qim").framework.indicator_index.items()
+        if ind.level == "excellence"
+    ]
+    assert not [i for i in excellence if f"| {i} " in text]  # none judged: not listed
+    assert "Excellence indicators not yet judged are not listed" in text
+    # A table has a Comment column only where some indicator has a comment (the example
+    # service commented on Staff Management only).
+    example = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
+    monkeypatch.setenv("MENTORQA_TODAY", "2026-06-15")  # the day the example was built
+    shown = run("report", "--kind", "assessor", "-w", example).stdout
+    heads = {
+        part.split("\n", 1)[0]: next(
+            ln for ln in part.splitlines() if ln.startswith("| Indicator |")
+        )
+        for part in shown.split("\n## ")[1:]
+        if "\n| Indicator |" in part
+    }
+    assert "Comment" not in heads["The Service"] and "Comment" in heads["Staff Management"]
 
 
 def test_progress_report_lists_what_is_missing(visited_qim: Path) -> None:
@@ -242,8 +272,8 @@ def test_an_empty_plan_renders_as_a_form_to_fill_in(nqms_ws: Path) -> None:
 def test_unknown_kind_and_format(visited_qim: Path) -> None:
     result = run("report", "--kind", "plan", "-w", visited_qim)
     assert result.exit_code == 2 and "assessor, progress" in result.stderr
-    result = run("report", "--format", "pdf", "-w", visited_qim)
-    assert result.exit_code == 2 and "md, html" in result.stderr
+    result = run("report", "--format", "docx", "-w", visited_qim)
+    assert result.exit_code == 2 and "md, html, pdf" in result.stderr
 
 
 def test_workspace_template_overrides_the_bundled_one(visited_qim: Path) -> None:

@@ -339,10 +339,14 @@ def case_study(
 def visit(
     when: Annotated[date | None, date_argument("Date of the visit.")] = None,
     mode: Annotated[str, typer.Option(metavar="MODE", help="on_site or remote.")] = "on_site",
+    assessor: Annotated[
+        str | None, typer.Option(metavar="NAME", help="The named assessor, for the report.")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record the assessment visit: its date and whether it was on site or remote."""
-    said(open_workspace(workspace).record_visit(when, mode))
+    """Record the assessment visit: its date, whether it was on site or remote, and who
+    assessed."""
+    said(open_workspace(workspace).record_visit(when, mode, assessor=assessor))
 
 
 def note(

@@ -35,6 +35,10 @@ def report(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of stdout ('-': stdout)."),
     ] = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all-rows", help="Also list indicators not yet judged by anyone."),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Render a report from the workspace: markdown on stdout, or HTML, or into a file.
@@ -51,7 +55,7 @@ def report(
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
         fmt = {"html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
-    text = render(ws.assess(files=True), chosen, fmt, ws.root)
+    text = render(ws.assess(files=True), chosen, fmt, ws.root, all_rows)
     if output is None and isinstance(text, bytes):
         raise UsageError("a PDF is written to a file: give -o FILE.pdf (or -o - for stdout)")
     if output is None:

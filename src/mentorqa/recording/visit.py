@@ -138,13 +138,17 @@ class VisitWrites(Recorder):
 
         return self._change(change)
 
-    def record_visit(self, date: dt.date | None, mode: str = "on_site") -> Change:
+    def record_visit(
+        self, date: dt.date | None, mode: str = "on_site", *, assessor: str | None = None
+    ) -> Change:
         def change(draft: Draft) -> tuple[str, str | None]:
             visit = draft.framework.visit
             if visit is None:
                 raise UsageError(f"{draft.framework.name} has no visit")
             chosen = resolve("visit mode", mode, visit.modes)
             draft.mapping("visit")["mode"] = chosen
+            if assessor is not None:
+                draft.mapping("visit")["assessor"] = " ".join(assessor.split())
             if date is not None and visit.event:
                 draft.mapping("dates")[visit.event] = date
             when = f", {date.isoformat()}" if date else ""

@@ -162,6 +162,7 @@ def _people(result: Assessment) -> dict[str, Any]:
         "visit": {
             "name": fw.visit.name if fw.visit else None,
             "mode": manifest.visit.mode.replace("_", " "),
+            "assessor": manifest.visit.assessor,
             "date": manifest.dates.get(fw.visit.event) if fw.visit and fw.visit.event else None,
         },
     }
@@ -231,7 +232,7 @@ def provenance(result: Assessment) -> str:
     return f"{text} Made with mentorqa {__version__} on {result.today.isoformat()}."
 
 
-def build_context(result: Assessment) -> dict[str, Any]:
+def build_context(result: Assessment, show_all_rows: bool = False) -> dict[str, Any]:
     """Everything a template may use, as plain data from the shared builders."""
     fw, manifest = result.framework, result.manifest
     labels = fw.status_labels
@@ -272,6 +273,7 @@ def build_context(result: Assessment) -> dict[str, Any]:
         "statement": _statement(result),
         "rating_name": fw.judgement.rating.name if fw.judgement.rating else None,
         "provenance": provenance(result),
+        "show_all_rows": show_all_rows,
         "changes": [{"date": c.date, "text": c.text} for c in manifest.changes],
     }
 
@@ -299,7 +301,9 @@ def _environment(workspace_root: Path) -> Any:
     return BoundedSandbox(GuardedLoader(folders, private), {"date": _date_filter})
 
 
-def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
+def render_markdown(
+    result: Assessment, kind: str, workspace_root: Path, show_all_rows: bool = False
+) -> str:
     """The report of ``kind`` as markdown; unknown kinds and broken templates are user errors."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
     from jinja2.exceptions import SecurityError
@@ -311,7 +315,7 @@ def render_markdown(result: Assessment, kind: str, workspace_root: Path) -> str:
 
     folders = template_folders(workspace_root)
     env = _environment(workspace_root)
-    context = build_context(result)
+    context = build_context(result, show_all_rows)
     try:
         template = env.get_template(report.template)
         return render_bounded(template, context)
@@ -415,7 +419,9 @@ def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: s
     )
 
 
-def render_pdf(result: Assessment, kind: str, workspace_root: Path) -> bytes:
+def render_pdf(
+    result: Assessment, kind: str, workspace_root: Path, show_all_rows: bool = False
+) -> bytes:
     """The HTML report printed to PDF by WeasyPrint (the optional extra ``mentorqa[pdf]``),
     with nothing fetched: the page is self-contained."""
     try:
@@ -425,7 +431,7 @@ def render_pdf(result: Assessment, kind: str, workspace_root: Path) -> bytes:
             f"PDF needs the optional extra: {PDF_INSTALL} (and the Pango library, which "
             "Debian and Ubuntu call libpango-1.0-0); or write HTML and print it from a browser"
         ) from None
-    page = render(result, kind, "html", workspace_root)
+    page = render(result, kind, "html", workspace_root, show_all_rows)
     assert isinstance(page, str)
     pdf: bytes = HTML(string=page, url_fetcher=_no_fetch).write_pdf()
     return pdf
@@ -435,11 +441,15 @@ def _no_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[s
     raise MentorqaError(f"a report may load nothing from outside; it asked for {url}")
 
 
-def render(result: Assessment, kind: str, fmt: str, workspace_root: Path) -> str | bytes:
+def render(
+    result: Assessment, kind: str, fmt: str, workspace_root: Path, show_all_rows: bool = False
+) -> str | bytes:
+    """The report of ``kind`` as markdown, HTML or PDF; ``show_all_rows`` keeps indicators a
+    report would leave out as not yet judged."""
     fmt = resolve("format", fmt, FORMATS)
     if fmt == "pdf":
-        return render_pdf(result, kind, workspace_root)
-    markdown = render_markdown(result, kind, workspace_root)
+        return render_pdf(result, kind, workspace_root, show_all_rows)
+    markdown = render_markdown(result, kind, workspace_root, show_all_rows)
     if fmt == "md":
         return markdown
     report = result.framework.report(
