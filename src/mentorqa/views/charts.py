@@ -20,12 +20,14 @@ STATE = {
 }
 
 
-def _svg(height: int, title: str, description: str, body: list[str]) -> str:
+def _svg(key: str, height: int, title: str, description: str, body: list[str]) -> str:
+    """An SVG with its text alternative; ``key`` keeps ids unique when a page has several."""
     label = escape(title)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" aria-labelledby="t d"><title id="t">{label}</title>'
-        f'<desc id="d">{escape(description)}</desc>' + "".join(body) + "</svg>"
+        f'width="100%" aria-labelledby="{key}-title {key}-desc">'
+        f'<title id="{key}-title">{label}</title>'
+        f'<desc id="{key}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
     )
 
 
@@ -39,27 +41,29 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12) 
 def area_progress(result: Assessment) -> str:
     """Per practice area and level: how many indicators count as met, as bars."""
     fw = result.framework
-    rows: list[tuple[str, str, int, int]] = []
+    rows: list[tuple[str, int, int]] = []
     for found in result.areas:
-        for level in fw.levels:
-            met, total = found.count(level.id)
-            if total:
-                rows.append((found.area.name, level.name, met, total))
-    label_w, bar_w, row_h = 260, WIDTH - 260 - 70, 22
+        counted = [(lv.name, *found.count(lv.id)) for lv in fw.levels]
+        counted = [row for row in counted if row[2]]
+        for level_name, met, total in counted:
+            # The level is named only where an area has indicators of several levels.
+            name = f"{found.area.name} · {level_name}" if len(counted) > 1 else found.area.name
+            rows.append((name, met, total))
+    label_w, bar_w, row_h = 300, WIDTH - 300 - 60, 22
     body: list[str] = []
     words: list[str] = []
-    for n, (area_name, level_name, met, total) in enumerate(rows):
+    for n, (name, met, total) in enumerate(rows):
         y = 10 + n * row_h
-        name = f"{area_name} · {level_name}" if len(fw.levels) > 1 else area_name
         filled = bar_w * met / total
         body += [
-            _text(0, y + 14, name),
+            _text(0, y + 14, name, size=11 if len(name) > 42 else 12),
             f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="14" fill="{TRACK}"/>',
             f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="14" fill="{DONE}"/>',
             _text(label_w + bar_w + 8, y + 14, f"{met}/{total}"),
         ]
         words.append(f"{name}: {met} of {total} met")
     return _svg(
+        "area-progress",
         20 + len(rows) * row_h,
         "Progress per practice area",
         "; ".join(words) + ".",
@@ -72,7 +76,7 @@ def quality(result: Assessment) -> str:
     scale = result.framework.judgement.rating
     if scale is None:
         return ""
-    label_w, bar_w, row_h = 260, WIDTH - 260 - 70, 22
+    label_w, bar_w, row_h = 300, WIDTH - 300 - 60, 22
     body: list[str] = []
     words: list[str] = []
     for n, found in enumerate(result.areas):
@@ -88,6 +92,7 @@ def quality(result: Assessment) -> str:
         ]
         words.append(f"{found.area.name}: {'no rating' if mean is None else f'{mean:.1f}'}")
     return _svg(
+        "quality",
         20 + len(result.areas) * row_h,
         f"Mean {scale.name.lower()} per area ({scale.min} to {scale.max})",
         "; ".join(words) + ".",
@@ -130,6 +135,7 @@ def timeline(result: Assessment) -> str:
         _text(now, 11, f"today {result.today.isoformat()}", "middle", 11),
     ]
     return _svg(
+        "timeline",
         70 + len(dated) * row_h,
         "Timeline",
         f"Today is {result.today.isoformat()}. " + "; ".join(words) + ".",

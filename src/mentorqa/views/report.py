@@ -384,7 +384,8 @@ th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:left;vertical-align:t
 th{background:#f0f0f0}
 code{background:#f4f4f4;padding:0 .2rem}
 pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
-figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}
+figure.chart{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
+figure.chart svg{max-width:100%;height:auto}
 h1{string-set:report content()}
 @page{size:A4;margin:18mm 14mm 18mm;
 @top-left{content:string(report);font-size:8pt;color:#555}
@@ -396,6 +397,13 @@ h2,h3{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-
 
 _MERMAID = re.compile(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', re.S)
 _FIRST_HEADING = re.compile(r"(</h1>\n)")
+_TITLE = re.compile(r'<title id="[\w-]+">(.*?)</title>')
+
+
+def _caption(svg: str) -> str:
+    """A chart's title, shown above it (already escaped where the chart was built)."""
+    found = _TITLE.search(svg)
+    return found.group(1) if found else ""
 
 
 def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: str = "") -> str:
@@ -408,8 +416,13 @@ def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: s
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     body = _MERMAID.sub(lambda _: f'<figure class="chart">{timeline}</figure>\n', body)
+    body = body.replace("<th>", '<th scope="col">')  # header cells say what they head
     if charts:
-        figures = "".join(f'<figure class="chart">{svg}</figure>\n' for svg in charts if svg)
+        figures = "".join(
+            f'<figure class="chart"><figcaption>{_caption(svg)}</figcaption>{svg}</figure>\n'
+            for svg in charts
+            if svg
+        )
         body = _FIRST_HEADING.sub(lambda m: m.group(1) + figures, body, count=1)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
