@@ -21,6 +21,7 @@ os.environ["MENTORQA_TODAY"] = TODAY  # before mentorqa reads it
 sys.path.insert(0, str(HERE.parent / "src"))  # this checkout's mentorqa, installed or not
 
 import mentorqa  # noqa: E402
+from mentorqa.errors import MentorqaError  # noqa: E402
 from mentorqa.views.ics import render_ics  # noqa: E402
 from mentorqa.views.report import render  # noqa: E402
 
@@ -139,6 +140,14 @@ def reports(ws: mentorqa.Workspace, kinds: list[str]) -> None:
         assert isinstance(html, str)
         (out / f"{kind}.html").write_text(html, encoding="utf-8")
     (out / "deadlines.ics").write_text(render_ics(assessment), encoding="utf-8", newline="")
+    try:  # PDF versions where the optional 'pdf' extra is installed (the output is the same
+        # on every run: WeasyPrint writes no creation date)
+        for kind in kinds:
+            pdf = render(assessment, kind, "pdf", ws.root)
+            assert isinstance(pdf, bytes)
+            (out / f"{kind}.pdf").write_bytes(pdf)
+    except MentorqaError as error:
+        print(f"PDFs not built: {error}", file=sys.stderr)
 
 
 if __name__ == "__main__":

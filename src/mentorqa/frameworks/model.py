@@ -357,6 +357,11 @@ class Framework(_Model):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     currency_symbol: str = ""
     summary: str = ""
+    locale: Literal["en-GB", "en-US"] = Field(
+        "en-GB",
+        description="The spelling and language the framework's text is in (its owner's "
+        "country); reports are marked with it.",
+    )
     wording: Literal["official", "model"] = Field(
         "official",
         description="'model' where the indicator wording is not the owner's official text but "

@@ -385,7 +385,7 @@ th{background:#f0f0f0}
 code{background:#f4f4f4;padding:0 .2rem}
 pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
 figure.chart{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
-figure.chart svg{max-width:100%;height:auto}
+figure.chart svg{max-width:100%;height:auto}.nb{white-space:nowrap}
 h1{string-set:report content()}
 @page{size:A4;margin:18mm 14mm 18mm;
 @top-left{content:string(report);font-size:8pt;color:#555}
@@ -397,6 +397,10 @@ h2,h3{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-
 
 _MERMAID = re.compile(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', re.S)
 _FIRST_HEADING = re.compile(r"(</h1>\n)")
+# Text (never inside a tag) that is a date or an indicator id such as QIM-SV-A01.
+_UNBROKEN = re.compile(
+    r"(?<![\w<=\"'/-])(\d{4}-\d{2}-\d{2}|[A-Z]{1,6}(?:-[A-Z0-9]{1,6}){1,3})(?![\w\"'>-])"
+)
 _TITLE = re.compile(r'<title id="[\w-]+">(.*?)</title>')
 
 
@@ -406,7 +410,13 @@ def _caption(svg: str) -> str:
     return found.group(1) if found else ""
 
 
-def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: str = "") -> str:
+def to_html(
+    markdown: str,
+    title: str,
+    charts: tuple[str, ...] = (),
+    timeline: str = "",
+    lang: str = "en",
+) -> str:
     """One self-contained, printable HTML page. Raw HTML in the markdown is shown as text; the
     charts (SVG built by :mod:`.charts`) go under the title, and the timeline chart replaces
     the Mermaid source that only GitHub renders."""
@@ -415,6 +425,8 @@ def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: s
     from markdown_it import MarkdownIt
 
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    # Dates and ids are never broken across lines (at their hyphens) in a narrow cell.
+    body = _UNBROKEN.sub(r'<span class="nb">\1</span>', body)
     body = _MERMAID.sub(lambda _: f'<figure class="chart">{timeline}</figure>\n', body)
     body = body.replace("<th>", '<th scope="col">')  # header cells say what they head
     if charts:
@@ -425,7 +437,7 @@ def to_html(markdown: str, title: str, charts: tuple[str, ...] = (), timeline: s
         )
         body = _FIRST_HEADING.sub(lambda m: m.group(1) + figures, body, count=1)
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}"
         "</body>\n</html>\n"
@@ -472,4 +484,4 @@ def render(
     from .charts import CHARTS, timeline
 
     shown = tuple(CHARTS[name](result) for name in (report.charts if report else ()))
-    return to_html(markdown, title, shown, timeline(result))
+    return to_html(markdown, title, shown, timeline(result), result.framework.locale)
