@@ -78,3 +78,15 @@ def test_without_the_pdf_extra_the_install_command_is_named(
 def test_a_pdf_is_not_sent_to_a_terminal(tmp_path: Path) -> None:
     result = run("report", "--format", "pdf", "-w", EXAMPLES / "qim-riverside")
     assert result.exit_code == 2 and "-o FILE.pdf" in result.stderr
+
+
+def test_html_tables_are_captioned_and_headers_scoped(tmp_path: Path) -> None:
+    page = tmp_path / "a.html"
+    assert (
+        run("report", "--kind", "assessor", "-o", page, "-w", EXAMPLES / "qim-riverside").exit_code
+        == 0
+    )
+    html = page.read_text()
+    assert html.count("<table>") == html.count('<caption class="sr">')
+    assert "<th>" not in html and '<th scope="col">' in html
+    assert '<html lang="en-GB">' in html

@@ -386,6 +386,7 @@ code{background:#f4f4f4;padding:0 .2rem}
 pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
 figure.chart{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
 figure.chart svg{max-width:100%;height:auto}.nb{white-space:nowrap}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 h1{string-set:report content()}
 @page{size:A4;margin:18mm 14mm 18mm;
 @top-left{content:string(report);font-size:8pt;color:#555}
@@ -402,6 +403,24 @@ _UNBROKEN = re.compile(
     r"(?<![\w<=\"'/-])(\d{4}-\d{2}-\d{2}|[A-Z]{1,6}(?:-[A-Z0-9]{1,6}){1,3})(?![\w\"'>-])"
 )
 _TITLE = re.compile(r'<title id="[\w-]+">(.*?)</title>')
+
+
+_HEADING_OR_TABLE = re.compile(r"<h([1-3])>(.*?)</h\1>|<table>", re.S)
+
+
+def _captioned(body: str) -> str:
+    """Each table captioned with the heading it stands under, for screen readers (the caption
+    is not shown: the heading already is)."""
+    heading = ""
+
+    def caption(match: re.Match[str]) -> str:
+        nonlocal heading
+        if match.group(0) != "<table>":
+            heading = match.group(2)
+            return match.group(0)
+        return f'<table><caption class="sr">{heading}</caption>' if heading else "<table>"
+
+    return _HEADING_OR_TABLE.sub(caption, body)
 
 
 def _caption(svg: str) -> str:
@@ -429,6 +448,7 @@ def to_html(
     body = _UNBROKEN.sub(r'<span class="nb">\1</span>', body)
     body = _MERMAID.sub(lambda _: f'<figure class="chart">{timeline}</figure>\n', body)
     body = body.replace("<th>", '<th scope="col">')  # header cells say what they head
+    body = _captioned(body)
     if charts:
         figures = "".join(
             f'<figure class="chart"><figcaption>{_caption(svg)}</figcaption>{svg}</figure>\n'
