@@ -21,6 +21,7 @@ from .manifest import MANIFEST, Manifest
 from .recording.base import Draft, resolve_sector
 from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
+from .recording.sheets import SheetWrites
 from .recording.visit import VisitWrites
 from .rules import costs, plan
 from .rules.evidence import FileState, is_private
@@ -39,7 +40,7 @@ from .values import today
 T = TypeVar("T")
 
 
-class Workspace(RecordWrites, VisitWrites, PlanWrites):
+class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites):
     """A service's workspace. Use :func:`open_workspace` or :func:`create_workspace`."""
 
     def __init__(self, root: Path) -> None:

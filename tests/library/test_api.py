@@ -164,6 +164,7 @@ LAYERS = {
         "views",
         "rules",
         "assessment",
+        "rollup",  # the roll-up's results, which its views format
         "errors",
         "manifest",
         "values",

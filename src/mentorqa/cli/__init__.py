@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import money, plan, progress, records
+from . import money, plan, progress, records, rollup, sheets
 from ._common import Group
 from .frameworks import app as frameworks_app
 from .report import report
@@ -61,6 +61,9 @@ app.add_typer(records.change_app, name="change", rich_help_panel=RECORD)
 app.command(rich_help_panel=WRITE)(plan.sign)
 app.command(rich_help_panel=WRITE)(report)
 app.command(rich_help_panel=WRITE)(records.schema)
+app.command("export", rich_help_panel=WRITE)(sheets.export)
+app.command("import", rich_help_panel=RECORD)(sheets.import_)
+app.command("rollup", rich_help_panel=SEE)(rollup.rollup)
 
 
 def main() -> None:

@@ -78,3 +78,76 @@ def validate(
         f"{esc(file)}: valid framework '{esc(fw.id)}' ({esc(fw.name)}), "
         f"{len(fw.indicator_index)} indicators in {len(fw.practice_areas)} practice areas"
     )
+
+
+@app.command("import")
+def import_(
+    sheet: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SHEET",
+            help="The indicator list: an xlsx workbook (its first sheet) or a csv file with the "
+            "columns id, area, title, level, and optionally requires, method, evidence.",
+            show_default=False,
+        ),
+    ],
+    base: Annotated[
+        str,
+        typer.Option(
+            "--base",
+            metavar="ID|FILE",
+            help="The framework (an id, or a framework file) that gives everything but the "
+            "indicators: levels, methods, fees, deadlines, reports, totals.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE.yaml",
+            help="The framework file to write.",
+            show_default=False,
+        ),
+    ],
+    framework_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="The new framework's id. Default: the base's (so it replaces "
+            "the base in a workspace's frameworks/ folder).",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(help="The new framework's version. Default: the base's, naming the sheet."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Build a framework file from an official indicator list in a spreadsheet.
+
+    Areas, levels and methods are the base's, written as ids or names; 'evidence' holds one
+    example per line. The result is checked like any framework file, with the base's published
+    totals, and every problem points at its sheet row. Put the file in a workspace's
+    frameworks/ folder to use its wording there."""
+    from ..sheets import build_framework, read_table
+    from ..store.files import write_output
+    from ..views.text import esc
+
+    root = _workspace_root(workspace)
+    if Path(base).suffix in (".yaml", ".yml") and Path(base).is_file():
+        from ..frameworks import load_framework
+
+        base_fw = load_framework(Path(base))
+    else:
+        base_fw = get(base, root).framework
+    built = build_framework(read_table(sheet), base_fw, framework_id=framework_id, version=version)
+    # Never over the manifest: an output named mentorqa.yaml in a workspace is a slip.
+    write_output(output, built.text, frozenset({root / "mentorqa.yaml"} if root else ()))
+    fw = built.framework
+    out.print(
+        f"Wrote {esc(output)}: framework '{esc(fw.id)}' with {len(fw.indicator_index)} "
+        f"indicators in {len(fw.practice_areas)} practice areas; everything else from "
+        f"'{esc(base_fw.id)}'. Check it with 'mentorqa frameworks validate {esc(output)}'."
+    )

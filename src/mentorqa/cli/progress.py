@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from ..frameworks.registry import declaring
+from ..store.files import repository_base
 from ..workspace import Workspace, open_workspace
 from ._common import (
     JsonOption,
@@ -84,29 +86,13 @@ def show(
 
     root = find_root(workspace or Path.cwd(), must_exist=workspace is not None)
     if framework is not None or root is None:
-        fw = get(framework or _framework_of(indicator), root).framework
+        fw = get(framework or declaring(indicator), root).framework
         result = blank_indicator(fw, indicator)
     else:
         ws = open_workspace(root)
         fw = ws.framework
         result = ws.indicator(indicator)
     finish(result, json, None if json else text.indicator(fw, result.to_dict()))
-
-
-def _framework_of(indicator: str) -> str:
-    """The bundled or configured framework that declares ``indicator`` (outside a workspace)."""
-    from ..errors import UsageError, fold
-    from ..frameworks import discover
-
-    found, _ = discover(None)
-    for f in found:
-        if any(fold(i) == fold(indicator) for i in f.framework.indicator_index):
-            return f.framework.id
-    ids = ", ".join(f.framework.id for f in found)
-    raise UsageError(
-        f"no framework declares indicator '{indicator}'; give --framework ID ({ids}) or run it "
-        "in a workspace"
-    )
 
 
 class CheckFormat(StrEnum):
@@ -160,12 +146,12 @@ def check(
     if chosen is CheckFormat.github:
         from ..views.github import render_github
 
-        for line in render_github(verdict.findings, _repository_base(ws.root), strict):
+        for line in render_github(verdict.findings, repository_base(ws.root), strict):
             sys.stdout.write(line + "\n")
     elif chosen is CheckFormat.sarif:
         from ..views.sarif import render_sarif
 
-        print_json(render_sarif(verdict.findings, _repository_base(ws.root), strict))
+        print_json(render_sarif(verdict.findings, repository_base(ws.root), strict))
     elif chosen is CheckFormat.text:
         for line in text.findings(verdict.errors, verdict.warnings):
             err.print(line, markup=False, highlight=False)
@@ -183,31 +169,6 @@ def _check_format(json: bool, fmt: CheckFormat | None) -> CheckFormat:
     if json and fmt not in (None, CheckFormat.json):
         raise UsageError(f"--json and --format {fmt.value} contradict each other; give one")
     return CheckFormat.json if json else fmt or CheckFormat.text
-
-
-def _repository_base(root: Path) -> str:
-    """The workspace folder relative to the repository root, as SARIF and GitHub name files.
-
-    The root is the git toplevel holding the workspace; outside git (an export, a tarball), the
-    current folder, which in a CI job is the checkout.
-    """
-    import os
-    import subprocess
-
-    top = Path.cwd()
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:  # git is not installed: not a reason to fail the check
-        found = None
-    if found is not None and found.returncode == 0 and found.stdout.strip():
-        top = Path(found.stdout.strip())
-    return Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
 
 
 def warn_version(ws: Workspace) -> None:

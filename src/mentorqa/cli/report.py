@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..views import output_format
 from ..workspace import open_workspace
 from ._common import WorkspaceOption, out, write_output
 
@@ -52,9 +53,9 @@ def report(
     ws = open_workspace(workspace)
     fw = ws.framework
     chosen = kind or (fw.reports[0].id if fw.reports else "")
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = {"html": "html", "htm": "html", "pdf": "pdf"}.get(suffix, "md")
+    from ..views.report import FORMATS
+
+    fmt = output_format(fmt, output, FORMATS, "md")
     text = render(ws.assess(files=True), chosen, fmt, ws.root, all_rows)
     if output is None and isinstance(text, bytes):
         raise UsageError("a PDF is written to a file: give -o FILE.pdf (or -o - for stdout)")

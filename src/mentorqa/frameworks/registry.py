@@ -82,3 +82,18 @@ def get(framework_id: str, workspace_root: Path | None = None) -> Found:
     raise UnknownFrameworkError(
         unknown("framework", framework_id, available, "see 'mentorqa frameworks list'")
     )
+
+
+def declaring(indicator: str) -> str:
+    """The bundled or configured framework that declares ``indicator`` (outside a workspace)."""
+    from ..errors import UsageError
+
+    found, _ = discover(None)
+    for f in found:
+        if any(fold(i) == fold(indicator) for i in f.framework.indicator_index):
+            return f.framework.id
+    ids = ", ".join(f.framework.id for f in found)
+    raise UsageError(
+        f"no framework declares indicator '{indicator}'; give --framework ID ({ids}) or run it "
+        "in a workspace"
+    )

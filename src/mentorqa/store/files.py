@@ -213,3 +213,27 @@ class ChecksumCache:
             self.path.parent.mkdir(exist_ok=True)
             write_atomic(self.path, json.dumps(self.entries))
         self.dirty = False
+
+
+def repository_base(root: Path) -> str:
+    """The workspace folder relative to the repository root, as SARIF and GitHub name files.
+
+    The root is the git toplevel holding the workspace; outside git (an export, a tarball), the
+    current folder, which in a CI job is the checkout.
+    """
+    import subprocess
+
+    top = Path.cwd()
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # git is not installed: not a reason to fail the check
+        found = None
+    if found is not None and found.returncode == 0 and found.stdout.strip():
+        top = Path(found.stdout.strip())
+    return Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
