@@ -128,3 +128,9 @@ def test_a_lone_surrogate_escape_in_the_manifest_is_a_located_error(qim_ws: Path
     )
     result = run("status", "-w", qim_ws)
     assert result.exit_code == 2 and "lone surrogate" in result.stderr
+
+
+def test_a_usage_error_stays_one_line_whatever_the_argument_holds(qim_ws: Path) -> None:
+    result = run("eligibility", "é\u2028😀 x", "-w", qim_ws)  # found by the fuzz harness
+    assert result.exit_code == 2
+    assert [line.startswith("error: ") for line in result.stderr.splitlines()] == [True]

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..errors import ExitCode, MentorqaError
@@ -26,11 +25,17 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 def report_error(exc: MentorqaError) -> None:
     """One ``error:`` line per problem; a newline in a name cannot forge a second line."""
-    from ..views.text import esc
 
     for problem in exc.problems:
-        line = str(problem).replace("\n", "\\n")
-        err.print(f"[bold red]error:[/] {esc(line)}")
+        err.print(f"[bold red]error:[/] {one_line(str(problem))}")
+
+
+def one_line(text: str) -> str:
+    """Text for one ``error:`` line: markup escaped, and no line break (``\\n``, U+2028...)
+    or control character of the text's own can start a forged second line."""
+    from ..views.text import esc
+
+    return esc(text.replace("\n", "\\n"))
 
 
 # Value kinds as a non-programmer reads them: recent typer prints <str>, <int>, <path>, and
@@ -108,7 +113,7 @@ class Group(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 exc.show()  # the help itself
             else:
-                err.print(f"[bold red]error:[/] {escape(_usage_message(exc))}")
+                err.print(f"[bold red]error:[/] {one_line(_usage_message(exc))}")
             sys.exit(exc.exit_code)
         except typer.Abort:
             err.print("Aborted.")
