@@ -90,3 +90,21 @@ def test_html_tables_are_captioned_and_headers_scoped(tmp_path: Path) -> None:
     assert html.count("<table>") == html.count('<caption class="sr">')
     assert "<th>" not in html and '<th scope="col">' in html
     assert '<html lang="en-GB">' in html
+
+
+@pytest.mark.parametrize(
+    ("example", "kind", "width"),
+    [("qim-riverside", "assessor", 595), ("nqms-northside", "summary", 612)],
+)
+def test_pdf_pages_follow_the_frameworks_country_and_name_the_report(
+    example: str, kind: str, width: int, tmp_path: Path
+) -> None:
+    pytest.importorskip("weasyprint", reason="the optional 'pdf' extra is not installed")
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    assert run("report", "--kind", kind, "-o", out, "-w", EXAMPLES / example).exit_code == 0
+    pages = PdfReader(out).pages
+    assert round(float(pages[0].mediabox.width)) == width  # A4 in the UK, US Letter in the US
+    service = "Riverside" if example.startswith("qim") else "Northside"
+    assert all(service in page.extract_text() for page in pages)  # the running header

@@ -387,9 +387,10 @@ pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}
 figure.chart{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
 figure.chart svg{max-width:100%;height:auto}.nb{white-space:nowrap}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-h1{string-set:report content()}
-@page{size:A4;margin:18mm 14mm 18mm;
-@top-left{content:string(report);font-size:8pt;color:#555}
+.running{position:running(header);font-size:8pt;color:#555;margin:0}
+@media screen{.running{display:none}}
+@page{size:PAGE;margin:18mm 14mm 18mm;
+@top-left{content:element(header)}
 @bottom-right{content:"page " counter(page) " of " counter(pages);font-size:8pt;color:#555}}
 @media print{body{margin:0;max-width:none;font-size:10pt}a{color:inherit}
 h2,h3{break-after:avoid}tr,figure{break-inside:avoid}thead{display:table-header-group}}
@@ -456,10 +457,14 @@ def to_html(
             if svg
         )
         body = _FIRST_HEADING.sub(lambda m: m.group(1) + figures, body, count=1)
+    # Printed on the paper of the framework's country: US Letter for en-US, else A4; every page
+    # is headed with the report and the service (the page's title) and numbered.
+    css = _CSS.replace("size:PAGE", "size:letter" if lang == "en-US" else "size:A4")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}"
+        f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f'<p class="running">{escape(title)}</p>\n{body}'
         "</body>\n</html>\n"
     )
 
