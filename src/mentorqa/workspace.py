@@ -274,7 +274,9 @@ def create_workspace(
     chosen = resolve("cycle", cycle, [c.id for c in fw.cycles]) if cycle is not None else None
     start_event = fw.start_event(chosen)
     dates = {start_event: start} if start is not None and start_event else {}
-    created = scaffold(folder, fw, name.strip(), turnover, dates, chosen)
+    from .schema import manifest_schema
+
+    created = scaffold(folder, fw, name.strip(), turnover, dates, chosen, manifest_schema(fw))
     workspace = Workspace(folder.resolve())
     workspace.created = created
     return workspace

@@ -837,7 +837,7 @@ def test_init_names_a_schema_that_exists_so_editors_check_the_manifest(qim_ws: P
     first = (qim_ws / "mentorqa.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=./mentorqa.schema.json"
     schema = json.loads((qim_ws / "mentorqa.schema.json").read_text())
-    assert schema["title"] == "mentorqa workspace manifest (mentorqa.yaml)"
+    assert schema["title"].startswith("mentorqa workspace manifest")
     assert {"framework", "service"} <= set(schema["required"])
 
 

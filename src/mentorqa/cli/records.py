@@ -434,8 +434,28 @@ def change_list(json: JsonOption = False, workspace: WorkspaceOption = None) -> 
     finish(result, json, None if json else text.changes(result.to_dict()["changes"]))
 
 
-def schema() -> None:
-    """Print the JSON Schema of mentorqa.yaml, for editors that validate YAML."""
-    from ..manifest import json_schema
+def schema(
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="Complete and check this framework's ids. Default: the workspace's, if any.",
+        ),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Print the JSON Schema of mentorqa.yaml, for editors that validate and complete YAML.
 
-    sys.stdout.write(jsonlib.dumps(json_schema(), indent=2) + "\n")
+    With a framework (given, or the workspace's), indicator ids, events, criteria, areas and
+    statuses are offered as completions with their names."""
+    from ..frameworks import get
+    from ..schema import manifest_schema
+    from ..store.files import find_root
+
+    root = find_root(workspace or Path.cwd(), must_exist=workspace is not None)
+    if framework is None and root is not None:
+        framework = open_workspace(root).manifest.framework
+    fw = get(framework, root).framework if framework is not None else None
+    sys.stdout.write(jsonlib.dumps(manifest_schema(fw), indent=2) + "\n")

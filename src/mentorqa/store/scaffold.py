@@ -42,6 +42,7 @@ def scaffold(
     turnover: int | float | None,
     dates: dict[str, date],
     cycle: str | None = None,
+    schema_document: dict[str, object] | None = None,
 ) -> list[Path]:
     """Create the workspace's files in ``folder``; returns what was created."""
     text = new_manifest_text(
@@ -54,10 +55,11 @@ def scaffold(
         with open(manifest, "x", encoding="utf-8") as handle:
             handle.write(text)
         created.append(manifest)
-        schema = folder / SCHEMA_FILE
-        if not schema.exists():
-            schema.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
-            created.append(schema)
+        schema_file = folder / SCHEMA_FILE
+        if not schema_file.exists():
+            document = schema_document if schema_document is not None else json_schema()
+            schema_file.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            created.append(schema_file)
         for sub in (EVIDENCE_DIR, PRIVATE_DIR):
             if not (folder / sub).exists():
                 (folder / sub).mkdir()

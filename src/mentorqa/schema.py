@@ -1,0 +1,43 @@
+"""The JSON Schema of ``mentorqa.yaml`` for one framework, so editors (through the
+yaml-language-server modeline ``init`` writes) check the file and complete its ids: indicators,
+events, eligibility criteria, practice areas and statuses, each with its name as description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .frameworks.model import Framework
+from .manifest import json_schema
+
+
+def manifest_schema(framework: Framework | None = None) -> dict[str, Any]:
+    """The manifest's schema; with ``framework``, its ids as completions and checked values."""
+    document = json_schema()
+    if framework is None:
+        document["$id"] = "urn:mentorqa:manifest"
+        return document
+    fw = framework
+    document["$id"] = f"urn:mentorqa:manifest:{fw.id}"
+    document["title"] = f"mentorqa workspace manifest for {fw.name} ({fw.version})"
+    props = document["properties"]
+    record = props["indicators"]["additionalProperties"]
+    props["indicators"]["properties"] = {
+        ind_id: {**record, "description": f"{ind.title} ({area.name}, {ind.level})"}
+        for ind_id, (area, ind) in fw.indicator_index.items()
+    }
+    props["indicators"]["propertyNames"] = {"enum": list(fw.indicator_index)}
+    _ids(props["dates"], {e.id: e.name for e in fw.events})
+    _ids(props["eligibility"], {c.id: c.question for c in fw.eligibility.criteria})
+    _ids(props["areas"], {a.id: a.name for a in fw.practice_areas})
+    props["framework"]["enum"] = [fw.id]
+    status = document["$defs"]["Judgement"]["properties"]["status"]
+    status["enum"] = list(fw.status_labels)
+    status["description"] = "; ".join(f"{k}: {v}" for k, v in fw.status_labels.items())
+    return document
+
+
+def _ids(prop: dict[str, Any], known: dict[str, str]) -> None:
+    """A mapping keyed by the framework's ids: each offered with its name, no other allowed."""
+    value = prop.get("additionalProperties", {})
+    prop["properties"] = {key: {**value, "description": name} for key, name in known.items()}
+    prop["propertyNames"] = {"enum": list(known)}
