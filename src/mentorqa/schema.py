@@ -4,6 +4,7 @@ events, eligibility criteria, practice areas and statuses, each with its name as
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .frameworks.model import Framework
@@ -41,3 +42,16 @@ def _ids(prop: dict[str, Any], known: dict[str, str]) -> None:
     value = prop.get("additionalProperties", {})
     prop["properties"] = {key: {**value, "description": name} for key, name in known.items()}
     prop["propertyNames"] = {"enum": list(known)}
+
+
+def schema_for(framework: str | None, workspace: Path | None) -> dict[str, Any]:
+    """The schema for ``framework``, else for the framework of the workspace at ``workspace``
+    (or around the current folder), else the plain one."""
+    from .frameworks import get
+    from .store.files import find_root
+    from .workspace import open_workspace
+
+    root = find_root(workspace or Path.cwd(), must_exist=workspace is not None)
+    if framework is None and root is not None:
+        framework = open_workspace(root).manifest.framework
+    return manifest_schema(get(framework, root).framework if framework is not None else None)

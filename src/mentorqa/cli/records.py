@@ -450,12 +450,7 @@ def schema(
 
     With a framework (given, or the workspace's), indicator ids, events, criteria, areas and
     statuses are offered as completions with their names."""
-    from ..frameworks import get
-    from ..schema import manifest_schema
-    from ..store.files import find_root
+    from ..schema import schema_for
 
-    root = find_root(workspace or Path.cwd(), must_exist=workspace is not None)
-    if framework is None and root is not None:
-        framework = open_workspace(root).manifest.framework
-    fw = get(framework, root).framework if framework is not None else None
-    sys.stdout.write(jsonlib.dumps(manifest_schema(fw), indent=2) + "\n")
+    document = schema_for(framework, workspace)
+    sys.stdout.write(jsonlib.dumps(document, indent=2) + "\n")

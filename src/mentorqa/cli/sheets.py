@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -92,7 +91,7 @@ def import_(
     assessor_rating and assessor_note the assessor's; an empty cell leaves it as it is. The
     whole file is checked first: any bad cell is reported with its place and nothing is written.
     """
-    from ..views.text import esc
+    from ..views.text import esc, wrapped
 
     ws = open_workspace(workspace)
     done = ws.import_sheet(file, dry_run=dry_run)
@@ -100,13 +99,4 @@ def import_(
         print_json(done.to_dict())
         return
     out.print(esc(done.summary))
-    # A sheet may change thousands of judgements: these lines are wrapped by textwrap, which
-    # takes milliseconds where rich takes seconds, and written as they are (no markup).
-    wrap = textwrap.TextWrapper(
-        out.width,
-        initial_indent="  ",
-        subsequent_indent="    ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
-    sys.stdout.write("".join(f"{wrap.fill(line)}\n" for line in done.lines()))
+    sys.stdout.write(wrapped(done.lines(), out.width))

@@ -56,6 +56,7 @@ def check(fw: Framework) -> list[Finding]:
     out += _duplicates(fw.fees.bands, "id", ("fees", "bands"), "fee band id")
     out += _indicators(fw)
     out += _events(fw)
+    out += _cycles(fw)
     out += _judgement(fw)
     out += _fees(fw)
     out += _totals(fw)
@@ -145,6 +146,23 @@ def _events(fw: Framework) -> Iterable[Finding]:
                 yield from ref((*here, "done_when"), f"{milestone.done_when}-{n}")
     for index, step in enumerate(fw.steps):
         yield from ref(("steps", index, "event"), step.event)
+    if fw.visit is not None:
+        yield from ref(("visit", "event"), fw.visit.event)
+    if fw.plan is not None:
+        yield from ref(("plan", "horizon_from"), fw.plan.horizon_from)
+        yield from ref(("plan", "agreed_event"), fw.plan.agreed_event)
+    if fw.statement is not None:
+        yield from ref(("statement", "event"), fw.statement.event)
+
+
+def _cycles(fw: Framework) -> Iterable[Finding]:
+    """Cycles name events, methods and roles the framework declares; milestones name cycles."""
+    events = {event.id for event in fw.events}
+
+    def ref(loc: Loc, value: str | None) -> Iterable[Finding]:
+        if value is not None and value not in events:
+            yield Finding(loc, _unknown("event", value, events))
+
     cycles = {cycle.id for cycle in fw.cycles}
     methods = {method.id for method in fw.evidence_methods}
     roles = {interview.role for interview in fw.interviews}
@@ -163,13 +181,6 @@ def _events(fw: Framework) -> Iterable[Finding]:
             yield Finding(
                 ("milestones", index, "cycle"), _unknown("cycle", milestone.cycle, cycles)
             )
-    if fw.visit is not None:
-        yield from ref(("visit", "event"), fw.visit.event)
-    if fw.plan is not None:
-        yield from ref(("plan", "horizon_from"), fw.plan.horizon_from)
-        yield from ref(("plan", "agreed_event"), fw.plan.agreed_event)
-    if fw.statement is not None:
-        yield from ref(("statement", "event"), fw.statement.event)
 
 
 def _judgement(fw: Framework) -> Iterable[Finding]:

@@ -232,6 +232,24 @@ def provenance(result: Assessment) -> str:
     return f"{text} Made with mentorqa {__version__} on {result.today.isoformat()}."
 
 
+def _where_it_stands(result: Assessment, indicators: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "reached": result.reached.name if result.reached else None,
+        "target": result.target.name if result.target else None,
+        "unmet": [indicators[r.id] for r in result.unmet],
+        "not_in_practice": [i for i in indicators.values() if i["answered"] and not i["met"]],
+        "unanswered": [i for i in indicators.values() if not i["answered"]],
+    }
+
+
+def _dates(result: Assessment) -> dict[str, Any]:
+    return {
+        "milestones": [data.milestone(m) for m in result.milestones],
+        "next_deadlines": [data.milestone(m) for m in result.next_deadlines],
+        "changes": [{"date": c.date, "text": c.text} for c in result.manifest.changes],
+    }
+
+
 def build_context(result: Assessment, show_all_rows: bool = False) -> dict[str, Any]:
     """Everything a template may use, as plain data from the shared builders."""
     fw, manifest = result.framework, result.manifest
@@ -254,19 +272,14 @@ def build_context(result: Assessment, show_all_rows: bool = False) -> dict[str, 
         "event_names": dict(fw.event_names),
         "level_names": {lv.id: lv.name for lv in fw.levels},
         "levels": levels,
-        "reached": result.reached.name if result.reached else None,
-        "target": result.target.name if result.target else None,
-        "unmet": [indicators[r.id] for r in result.unmet],
-        "not_in_practice": [i for i in indicators.values() if i["answered"] and not i["met"]],
-        "unanswered": [i for i in indicators.values() if not i["answered"]],
+        **_where_it_stands(result, indicators),
         "areas": areas,
         "sections": [
             {"id": s.id, "name": s.name, "areas": [a for a in areas if a["section"] == s.id]}
             for s in fw.sections
         ],
         **_people(result),
-        "milestones": [data.milestone(m) for m in result.milestones],
-        "next_deadlines": [data.milestone(m) for m in result.next_deadlines],
+        **_dates(result),
         "gantt": gantt(result),
         "cost": _cost(result),
         "plan": _plan(result),
@@ -274,7 +287,6 @@ def build_context(result: Assessment, show_all_rows: bool = False) -> dict[str, 
         "rating_name": fw.judgement.rating.name if fw.judgement.rating else None,
         "provenance": provenance(result),
         "show_all_rows": show_all_rows,
-        "changes": [{"date": c.date, "text": c.text} for c in manifest.changes],
     }
 
 

@@ -499,3 +499,19 @@ def changes(rows: list[dict[str, Any]]) -> Lines:
     if not rows:
         return ["No changes recorded. Add one with 'mentorqa change add TEXT'."]
     return [f"{row['number']}. {row['date']}  {esc(row['text'])}" for row in rows]
+
+
+def wrapped(lines: list[str], width: int) -> str:
+    """Plain lines wrapped at word boundaries, indented under a summary. A sheet may change
+    thousands of judgements: textwrap takes milliseconds where rich takes seconds, and the lines
+    are written as they are (no markup to interpret)."""
+    import textwrap
+
+    wrap = textwrap.TextWrapper(
+        width,
+        initial_indent="  ",
+        subsequent_indent="    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "".join(f"{wrap.fill(visible(line))}\n" for line in lines)
