@@ -16,7 +16,7 @@ app = typer.Typer(
     help="Track evidence, progress, costs and deadlines for mentoring quality awards "
     "(Quality in Mentoring, NQMS), and write the reports.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion [SHELL]
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )

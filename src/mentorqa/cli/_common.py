@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from ..completion import complete_ids
 from ..errors import ExitCode, MentorqaError
 
 # What commands show wraps at word boundaries to the terminal's width (80 columns when piped).
@@ -264,5 +265,15 @@ WorkspaceOption = Annotated[
         help="The workspace folder. Default: the current folder or the nearest parent holding "
         "mentorqa.yaml.",
         show_default=False,
+    ),
+]
+
+
+IndicatorArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="INDICATOR",
+        help="Indicator id, e.g. QIM-SV-A01.",
+        autocompletion=complete_ids("indicator"),
     ),
 ]

@@ -13,6 +13,7 @@ from ..frameworks.registry import declaring
 from ..store.files import repository_base
 from ..workspace import Workspace, open_workspace
 from ._common import (
+    IndicatorArgument,
     JsonOption,
     WorkspaceOption,
     err,
@@ -65,9 +66,7 @@ def status(
 
 
 def show(
-    indicator: Annotated[
-        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
-    ],
+    indicator: IndicatorArgument,
     framework: Annotated[
         str | None,
         typer.Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),

@@ -12,9 +12,11 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from ..completion import complete_ids
 from ..errors import MentorqaError, UsageError
 from ..workspace import create_workspace, open_workspace
 from ._common import (
+    IndicatorArgument,
     JsonOption,
     WorkspaceOption,
     amount_option,
@@ -166,9 +168,7 @@ evidence_app = typer.Typer(
 
 @evidence_app.command("add")
 def evidence_add(
-    indicator: Annotated[
-        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
-    ],
+    indicator: IndicatorArgument,
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH...", help="Files inside the workspace.")
     ],
@@ -211,9 +211,7 @@ def evidence_list(
 
 
 def mark(
-    indicator: Annotated[
-        str, typer.Argument(metavar="INDICATOR", help="Indicator id, e.g. QIM-SV-A01.")
-    ],
+    indicator: IndicatorArgument,
     status: Annotated[
         str | None,
         typer.Argument(
@@ -251,7 +249,14 @@ def mark(
 
 
 def event(
-    event_id: Annotated[str, typer.Argument(metavar="EVENT", help="Event id, e.g. registration.")],
+    event_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="EVENT",
+            help="Event id, e.g. registration.",
+            autocompletion=complete_ids("event"),
+        ),
+    ],
     when: Annotated[
         date | None, date_argument("When it happened (or is scheduled). Default: today.")
     ] = None,
