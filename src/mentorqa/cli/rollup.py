@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from ..errors import MentorqaError, Problem, UsageError
-from ..facts import facts_file
 from ..manifest import MANIFEST
 from ..views import output_format
+from ..views.text import esc
 from ._common import err, report_error
 
 
@@ -71,6 +71,7 @@ def rollup(
     read is named on stderr and left out; the exit code is then 1 unless --skip-broken.
     """
     from .. import rollup as library
+    from ..facts import facts_file
     from ..views.rollup import FORMATS, render
 
     chosen = output_format(fmt, output, FORMATS, "md", json_)
@@ -92,7 +93,7 @@ def rollup(
             shuffle=facts is not None,  # rows must not follow the order of the paths
         )
     if facts is not None:
-        err.print(f"Wrote {facts}")
+        err.print(f"Wrote {esc(facts)}")
     text = render(result, chosen)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
@@ -100,7 +101,7 @@ def rollup(
         from ..store.files import write_output
 
         write_output(output, text)
-        err.print(f"Wrote {output}")
+        err.print(f"Wrote {esc(output)}")
     if result.excluded:
         err.print(
             f"{len(result.excluded)} workspace{'' if len(result.excluded) == 1 else 's'} could "
