@@ -124,11 +124,11 @@ def _timeliness(totals: Totals, k: int) -> dict[str, Any]:
 
 
 def _cell(text: object) -> str:
-    """A table cell: markdown's special characters shown as written, on one line."""
-    out = " ".join(str(text).split())
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, f"\\{ch}")
-    return out
+    """A table cell: markdown's special characters shown as written, on one line (the same
+    escaping as every report's table cells)."""
+    from .sandbox import cell
+
+    return str(cell(text))
 
 
 def _share(value: float | None) -> str:
