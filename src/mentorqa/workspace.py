@@ -9,6 +9,8 @@ rules on that fresh state, writes atomically (patching only what changed) and re
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -126,10 +128,11 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites):
         cache = ChecksumCache(self.root)
         states: dict[str, FileState] = {}
         root = self.root.resolve()
+        folders = _Folders()
         for record in self.manifest.indicators.values():
             for item in record.evidence:
                 if item.file not in states:
-                    states[item.file] = _file_state(root, item.file, item.sha256, cache)
+                    states[item.file] = _file_state(root, item.file, item.sha256, cache, folders)
         cache.save()
         return states
 
@@ -205,19 +208,46 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites):
         return outcome
 
 
-def _file_state(root: Path, file: str, sha256: str, cache: ChecksumCache) -> FileState:
-    path = root / file
+def _file_state(
+    root: Path, file: str, sha256: str, cache: ChecksumCache, folders: _Folders
+) -> FileState:
     try:
-        path = path.resolve()
+        path, info = folders.locate(root / file)
         if path != root and root not in path.parents:
             return "outside"
         if is_private(path.relative_to(root).as_posix()):
             return "private"  # a link from evidence/ into private/ is private too
-        if not path.is_file():
+        if info is None or not stat.S_ISREG(info.st_mode):
             return "missing"
-        return "ok" if cache.checksum(path) == sha256 else "changed"
+        return "ok" if cache.checksum(path, info) == sha256 else "changed"
     except OSError:
         return "missing"
+
+
+class _Folders:
+    """Real paths of evidence files for one run: each folder is resolved once, and a file that
+    is not a link costs one ``lstat`` (a full resolve costs one per part of the path)."""
+
+    def __init__(self) -> None:
+        self.real: dict[Path, Path] = {}
+
+    def locate(self, path: Path) -> tuple[Path, os.stat_result | None]:
+        """The file's real path and its status (of the target, for a link; None if missing)."""
+        if path.name in ("", ".."):
+            path = path.resolve()
+        else:
+            folder = self.real.get(path.parent)
+            if folder is None:
+                folder = self.real[path.parent] = path.parent.resolve()
+            path = folder / path.name
+        try:
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                path = path.resolve()
+                info = path.stat()
+        except OSError:
+            return path, None
+        return path, info
 
 
 def _place(finding: Any, file: ManifestFile) -> Any:

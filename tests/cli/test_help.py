@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +19,10 @@ def _command_paths() -> list[tuple[str, ...]]:
 
     def walk(command: Any, path: tuple[str, ...]) -> None:
         paths.append(path)
-        for name, sub in getattr(command, "commands", {}).items():
-            walk(sub, (*path, name))
+        if hasattr(command, "list_commands"):  # a group: its commands, built as click builds them
+            context = typer.Context(command)
+            for name in command.list_commands(context):
+                walk(command.get_command(context, name), (*path, name))
 
     walk(typer.main.get_command(app), ())
     return paths
@@ -45,3 +48,26 @@ def test_help_teaches(path: tuple[str, ...]) -> None:
     # Nor a programmer's range notation such as [x>=1].
     assert "x>=" not in result.stdout and "<=x" not in result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    """Start-up cost: `mentorqa --version` loads no command and `cost` loads only its module."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from mentorqa.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mentorqa.cli.')))\n"
+    )
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        return done.stdout.strip().splitlines()[-1]
+
+    assert loaded("--version") == "[]"
+    cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
+    assert cost == "['mentorqa.cli._common', 'mentorqa.cli.money', 'mentorqa.cli.root']"

@@ -190,8 +190,10 @@ class ChecksumCache:
             if isinstance(loaded, dict):
                 self.entries = loaded
 
-    def checksum(self, file: Path) -> str:
-        info = file.stat()
+    def checksum(self, file: Path, info: os.stat_result | None = None) -> str:
+        """The file's sha256, from the cache while its size and mtime match; ``info`` is the
+        file's status where the caller already has it."""
+        info = info or file.stat()
         key = str(file)
         entry = self.entries.get(key)
         if (
