@@ -141,7 +141,7 @@ class Manifest(_Model):
     """Everything one service records: the contents of ``mentorqa.yaml``."""
 
     mentorqa: int = Field(MANIFEST_VERSION, description="Version of this file's layout.")
-    framework: str = Field(description="Framework id, e.g. qim or nqms.")
+    framework: str = Field(description="Framework id, e.g. qim, nqms, qib or aps.")
     framework_version: str = ""
     cycle: str | None = Field(
         None, description="The assessment round (e.g. reaccreditation); none: the first."

@@ -62,7 +62,7 @@ def test_init_asks_at_a_terminal_and_asks_again_after_a_slip(tmp_path: Path) -> 
         "COLUMNS": "200",
     }
     term = Terminal([str(SCRIPT), "init"], tmp_path, env)
-    term.expect("Framework (qim or nqms)")
+    term.expect("Framework (such as qim or nqms)")
     term.answer("QIM-")  # a slip: asked again, with a did-you-mean
     term.expect("did you mean 'qim'?")
     term.answer("QiM")  # the README's spelling is fine

@@ -190,7 +190,7 @@ def test_show_unknown_framework_is_exit_2() -> None:
     assert "qim" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["qim.yaml", "nqms.yaml"])
+@pytest.mark.parametrize("name", ["qim.yaml", "nqms.yaml", "qib.yaml", "aps.yaml"])
 def test_bundled_files_validate(name: str) -> None:
     result = run("frameworks", "validate", bundled_dir("frameworks") / name)
     assert result.exit_code == 0, result.stderr

@@ -293,3 +293,17 @@ def test_add_months_is_calendar_months(start: date, months: int) -> None:
     end = add_months(start, months)
     assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
     assert end.day == start.day or (end.day < start.day and (end + timedelta(days=1)).day == 1)
+
+
+def test_fees_not_published_are_unknown_not_nothing() -> None:
+    """QiB's and APS's fees are not in mentorqa's sources: cost says to ask, never '£0'."""
+    for framework, owner in (("qib", "Befriending Networks"), ("aps", "NCVO")):
+        text = run("cost", "--framework", framework)
+        assert text.exit_code == 0, text.stderr
+        assert "not published" in text.stdout and owner in text.stdout
+        assert "costs nothing" not in text.stdout and "£0" not in text.stdout
+        document = json.loads(run("cost", "--framework", framework, "--json").stdout)
+        assert document["known"] is False and document["free"] is False
+        assert document["total"] is None and document["registration"] is None
+    free = json.loads(run("cost", "--framework", "nqms", "--json").stdout)
+    assert free["known"] is True and free["free"] is True and free["total"] == 0

@@ -52,7 +52,12 @@ def init(
     ] = None,
     framework: Annotated[
         str | None,
-        typer.Option("--framework", "-f", metavar="ID", help="Framework id: qim or nqms."),
+        typer.Option(
+            "--framework",
+            "-f",
+            metavar="ID",
+            help="Framework id, such as qim or nqms ('mentorqa frameworks list' shows all).",
+        ),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", "-n", help="The service's name.")] = None,
     turnover: Annotated[
@@ -97,7 +102,7 @@ def init(
         directory or Path("."), framework, name, turnover=turnover, start=start, cycle=cycle
     )
     fw = ws.framework
-    out.print(f"Created a {esc(fw.name)} workspace for [bold]{esc(name)}[/] in {esc(ws.root)}:")
+    out.print(f"Created a workspace for [bold]{esc(name)}[/] ({esc(fw.name)}) in {esc(ws.root)}:")
     for path in ws.created:
         out.print(f"  {esc(path.relative_to(ws.root) if path.is_absolute() else path)}")
     out.print(
@@ -122,7 +127,7 @@ def _ask(
     from ..values import parse_amount, parse_date
 
     if framework is None:
-        framework = _until_valid("Framework (qim or nqms)", lambda t: get(t).framework.id)
+        framework = _until_valid("Framework (such as qim or nqms)", lambda t: get(t).framework.id)
     fw = get(framework).framework
     if name is None:
         name = _until_valid("Name of the service", _non_empty)

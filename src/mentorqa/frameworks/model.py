@@ -193,6 +193,11 @@ class Membership(_Model):
 
 
 class Fees(_Model):
+    public: bool = Field(
+        True,
+        description="False when the fees are not published: the cost is then unknown, "
+        "not nothing (a framework with no bands and public fees costs nothing).",
+    )
     basis: Text = "annual organisation turnover"
     bands: tuple[FeeBand, ...] = ()
     sector_bands: dict[Id, Id] = Field(

@@ -33,10 +33,11 @@ class Quote:
     years: tuple[YearCost, ...] = ()
     sector: str | None = None
     band_basis: str = ""  # why this band: the turnover range, or the sector
+    known: bool = True  # False: the framework's fees are not published
 
     @property
     def free(self) -> bool:
-        return self.band is None
+        return self.band is None and self.known
 
     @property
     def registration(self) -> float:
@@ -54,12 +55,15 @@ class Quote:
 def quote(framework: Framework, turnover: float | None, sector: str | None = None) -> Quote:
     """The fee band and amounts for ``turnover``, and the whole award period where known.
 
-    A framework without fee bands costs nothing; one with bands needs a turnover, unless the
-    sector puts the organisation in one band whatever its turnover (a public-sector body).
+    A framework without fee bands costs nothing, unless it says its fees are not published
+    (the cost is then unknown); one with bands needs a turnover, unless the sector puts the
+    organisation in one band whatever its turnover (a public-sector body).
     """
     fees = framework.fees
     if not fees.bands:
-        return Quote(framework.id, framework.currency, turnover, None, fees.notes)
+        return Quote(
+            framework.id, framework.currency, turnover, None, fees.notes, known=fees.public
+        )
     fixed = fees.sector_bands.get(sector or "")
     if fixed is not None:
         band = next(b for b in fees.bands if b.id == fixed)

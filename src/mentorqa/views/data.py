@@ -269,10 +269,11 @@ def quote(q: Quote) -> dict[str, Any]:
         "band_name": q.band.name if q.band else None,
         "band_basis": q.band_basis or None,
         "sector": q.sector,
-        "registration": number(q.registration),
-        "assessment": number(q.assessment),
-        "total": number(q.total),
+        "registration": number(q.registration) if q.known else None,
+        "assessment": number(q.assessment) if q.known else None,
+        "total": number(q.total) if q.known else None,
         "free": q.free,
+        "known": q.known,
         "notes": list(q.notes),
         "years": [
             {

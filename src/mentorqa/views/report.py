@@ -115,7 +115,8 @@ def _areas(result: Assessment, indicators: dict[str, dict[str, Any]]) -> list[di
 def _cost(result: Assessment) -> dict[str, Any] | None:
     fw, service = result.framework, result.manifest.service
     if not fw.fees.bands:
-        return {"band": None, "total": fw.money(0), "notes": list(fw.fees.notes)}
+        total = fw.money(0) if fw.fees.public else None  # unpublished fees are not nothing
+        return {"band": None, "total": total, "notes": list(fw.fees.notes)}
     if service.turnover is None:
         return None
     q = quote(fw, service.turnover, service.sector)
@@ -227,7 +228,7 @@ def provenance(result: Assessment) -> str:
     if fw.wording == "model":
         text += (
             " The indicator wording is mentorqa's own model of the framework, not the official "
-            f"wording, which is not public; see 'mentorqa frameworks show {fw.id}'."
+            f"wording; 'mentorqa frameworks show {fw.id}' says where each fact comes from."
         )
     return f"{text} Made with mentorqa {__version__} on {result.today.isoformat()}."
 

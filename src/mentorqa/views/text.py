@@ -309,7 +309,9 @@ def _state(m: MilestoneResult) -> str:
 
 def quote(fw: Framework, q: Quote, years: bool) -> Lines:
     lines: Lines = []
-    if q.free:
+    if not q.known:
+        lines.append(f"[bold]{esc(fw.name)}[/]: the fees are not published; ask {esc(fw.owner)}.")
+    elif q.free:
         lines.append(f"[bold]{esc(fw.name)}[/] costs nothing.")
     else:
         assert q.band is not None
@@ -348,6 +350,9 @@ def eligibility(result: Assessment) -> Lines:
     marks = {True: "[green]yes[/]", False: "[red]no[/] ", None: "[yellow]?[/]  "}
     for c in found.criteria:
         lines.append(f"  {marks[c.answer]}  {esc(c.text)} [dim]({esc(c.id)})[/]")
+    if not found.criteria:
+        lines.append(f"{esc(fw.name)} states no eligibility criteria; ask {esc(fw.owner)}.")
+        return lines
     if found.eligible:
         lines.append("\n[green]Eligible[/] on every criterion.")
         return lines
