@@ -13,6 +13,7 @@ from .rules.costs import Quote
 from .rules.findings import Finding
 from .rules.indicators import IndicatorResult
 from .rules.levels import LevelResult
+from .values import SCHEMA_VERSION
 from .views import data
 
 
@@ -155,7 +156,7 @@ class IndicatorView:
     def to_dict(self) -> dict[str, Any]:
         labels = self.framework.status_labels
         shown = data.indicator(self.indicator, labels, self.names_consent)
-        return {"schema_version": data.SCHEMA_VERSION, **shown}
+        return {"schema_version": SCHEMA_VERSION, **shown}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from .errors import ExitCode, MentorqaError, Problem, UsageError
 from .frameworks.model import Framework
 from .manifest import MANIFEST, PRIVATE_DIR, STATE_DIR
 
-SCHEMA_VERSION = 1
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3  # below 3 a group's figure is one or two services' own figure
 SKIPPED = frozenset({".git", PRIVATE_DIR, "node_modules", STATE_DIR})

@@ -11,6 +11,10 @@ from .errors import MentorqaError, UsageError
 
 # Dates a mentoring service can mean. Far-off years are typing slips (2062 for 2026 stays
 # possible) and would overflow the date arithmetic of timelines, so they are refused on entry.
+# The layout version of every --json document (and of docs/json/): it goes up by one only on a
+# change that could break a program reading them (a key removed, renamed or given a new meaning).
+SCHEMA_VERSION = 1
+
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import MentorqaError, Problem, UsageError, fold, unknown
 from ..frameworks.model import Framework
 from ..rules import judgements
-from ..values import today
+from ..values import SCHEMA_VERSION, today
 from .base import Draft, Recorder, entry
 
 # Whose judgement each trio of columns sets: the service's own, then the assessor's.
@@ -238,6 +238,7 @@ class SheetImport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "file": self.file.as_posix(),
             "rows": self.rows,
             "dry_run": self.dry_run,

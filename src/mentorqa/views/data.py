@@ -14,8 +14,7 @@ from ..rules.costs import Quote
 from ..rules.findings import Finding
 from ..rules.indicators import IndicatorResult
 from ..rules.timeline import MilestoneResult
-
-SCHEMA_VERSION = 1
+from ..values import SCHEMA_VERSION
 
 
 def number(value: float) -> int | float:

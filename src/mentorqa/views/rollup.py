@@ -16,7 +16,6 @@ from typing import Any
 
 from ..frameworks.model import Framework
 from ..rollup import (
-    SCHEMA_VERSION,
     Rollup,
     Summary,
     Tally,
@@ -27,6 +26,7 @@ from ..rollup import (
     median_shown,
     share_shown,
 )
+from ..values import SCHEMA_VERSION
 
 FORMATS = ("md", "html", "csv", "json")
 HIDDEN = "—"  # what a suppressed figure reads as in md and html
