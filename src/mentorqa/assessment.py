@@ -11,7 +11,7 @@ from datetime import date
 
 from .frameworks.model import Framework, PracticeArea
 from .manifest import Manifest
-from .rules import evidence, judgements, levels, plan, references, timeline, visit
+from .rules import evidence, freshness, judgements, levels, plan, references, timeline, visit
 from .rules.eligibility import EligibilityResult, evaluate
 from .rules.evidence import FileState
 from .rules.findings import Finding
@@ -61,6 +61,7 @@ class Assessment:
     eligibility: EligibilityResult
     plan: PlanProgress | None
     findings: tuple[Finding, ...]
+    lapses: tuple[freshness.Lapse, ...] = ()  # evidence expired or expiring soon
 
     def level(self, level_id: str) -> LevelResult:
         return next(level for level in self.levels if level.id == level_id)
@@ -101,10 +102,12 @@ def assess(
     reached, towards = levels.target(found, target_level)
     interviews = visit.interviews(framework, manifest)
     milestones = tuple(timeline.compute(framework, dict(manifest.dates), today, manifest.cycle))
+    lapses = freshness.lapses(framework, results, today)
     findings = [
         *references.findings(framework, manifest),
         *judgements.findings(framework, results),
         *evidence.findings(results, files or {}),
+        *freshness.findings(lapses),
         *visit.findings(framework, manifest, interviews),
         *_deadline_findings(milestones),
         *plan.findings(framework, manifest, done),
@@ -134,6 +137,7 @@ def assess(
         eligibility=evaluate(framework, manifest.eligibility),
         plan=plan.progress(framework, manifest, done),
         findings=tuple(findings),
+        lapses=lapses,
     )
 
 

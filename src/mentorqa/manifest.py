@@ -66,6 +66,9 @@ class EvidenceFile(_Model):
     sha256: str
     size: int = Field(ge=0)
     recorded: Day
+    valid_until: Day | None = Field(
+        None, description="The last day the document is valid (an insurance certificate)."
+    )
     note: str = ""
 
 
@@ -167,6 +170,11 @@ class Manifest(_Model):
         (), description="A dated log of significant changes to the service or program."
     )
     statement: Signature = Signature()
+    retired: dict[str, IndicatorRecord] = Field(
+        default_factory=dict,
+        description="Records of indicators an earlier framework version had and the current "
+        "one dropped ('mentorqa migrate' keeps them here; a later migrate may restore them).",
+    )
 
 
 def json_schema() -> dict[str, Any]:

@@ -41,6 +41,7 @@ INSTALLED_FROM = (
     "src",
     "frameworks",
     "templates",
+    "mappings",
 )
 
 

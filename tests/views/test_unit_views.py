@@ -365,10 +365,35 @@ def test_calendar_parses_with_stable_unique_uids() -> None:
         first, again, later = make(), make.__wrapped__(), make(date(2026, 11, 1))
         dated = [m for m in first.milestones if m.due is not None]
         assert uids(first) == uids(again) == uids(later)
-        assert len(set(uids(first))) == len(dated) > 0
+        lapsing = [u for u in uids(first) if u.startswith("evidence-")]
+        assert len(set(uids(first))) == len(dated) + len(lapsing) and dated
     events = Calendar.from_ical(render_ics(qim_result())).walk("VEVENT")
+    milestones = [e for e in events if not str(e["uid"]).startswith("evidence-")]
     due = {m.due for m in qim_result().milestones if m.due is not None}
-    assert {event.decoded("dtstart") for event in events} == due
+    assert {event.decoded("dtstart") for event in milestones} == due
+
+
+def test_calendar_reminds_before_the_services_deadlines_and_lapsing_evidence() -> None:
+    result = qim_result()
+    events = {str(e["uid"]): e for e in Calendar.from_ical(render_ics(result)).walk("VEVENT")}
+    for m in result.milestones:
+        if m.due is None:
+            continue
+        event = next(e for uid, e in events.items() if uid.startswith(f"{m.id}-"))
+        alarms = event.walk("VALARM")
+        wanted = m.owner == "service" and m.state != "done" and not m.is_marker
+        assert len(alarms) == (1 if wanted else 0), m.id
+        if alarms:
+            assert alarms[0].decoded("trigger") == -timedelta(weeks=2)
+    lapsing = [e for uid, e in events.items() if uid.startswith("evidence-")]
+    expected = [
+        (r.id, item.file)
+        for r in result.indicators
+        for item in r.evidence
+        if r.indicator.valid_for is not None or item.valid_until is not None
+    ]
+    assert len(lapsing) == len(expected) > 0
+    assert all("is valid" in str(e["summary"]) for e in lapsing)
 
 
 def test_calendar_copes_with_a_line_break_in_the_service_name() -> None:

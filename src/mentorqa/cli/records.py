@@ -178,14 +178,25 @@ def evidence_add(
         list[Path], typer.Argument(metavar="PATH...", help="Files inside the workspace.")
     ],
     note: Annotated[str | None, typer.Option(help="A short note about the evidence.")] = None,
+    valid_until: Annotated[
+        date | None,
+        date_option(
+            "--valid-until",
+            help="The last day the document is valid (an insurance certificate, a DBS check); "
+            "check warns before it lapses.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record files as evidence for an indicator, with a checksum, size and today's date.
 
     Paths are relative to the current folder and must lie inside the workspace. A file already
-    recorded for the indicator is recorded afresh.
+    recorded for the indicator is recorded afresh. A document that lapses (insurance, a
+    safeguarding review, a criminal-record check) can be given its last valid day; some
+    indicators have a default validity in the framework.
     """
-    said(open_workspace(workspace).add_evidence(indicator, *paths, note=note))
+    ws = open_workspace(workspace)
+    said(ws.add_evidence(indicator, *paths, note=note, valid_until=valid_until))
 
 
 @evidence_app.command("remove")

@@ -7,6 +7,7 @@ Every model forbids unknown keys and is frozen once loaded. Cross-references bet
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -117,6 +118,22 @@ class Indicator(_Model):
     method: Id | None = Field(None, description="Evidence method, if not the area's.")
     evidence: tuple[Text, ...] = Field((), description="Typical evidence a service would show.")
     not_applicable: bool = Field(False, description="May be judged not applicable.")
+    valid_for: Offset | None = Field(
+        None,
+        description="How long a document recorded for it stays valid, counted from the day it "
+        "was recorded (a yearly insurance certificate: {years: 1}); 'evidence add "
+        "--valid-until' overrides it for one file.",
+    )
+    replaces: tuple[Id, ...] = Field(
+        (),
+        description="Ids this indicator had in an earlier version of the framework: 'mentorqa "
+        "migrate' moves their records here.",
+    )
+    upcoming: date | None = Field(
+        None,
+        description="A new indicator, shown from now on but counted towards levels only from "
+        "this date.",
+    )
 
 
 class Section(_Model):
@@ -397,6 +414,16 @@ class Framework(_Model):
     plan: PlanRules | None = None
     statement: Statement | None = None
     totals: tuple[DeclaredTotal, ...] = ()
+    reminder_before: Offset = Field(
+        Offset(weeks=2),
+        description="How long before each of the service's deadlines the calendar "
+        "('timeline --ics') reminds (mentorqa's default: 2 weeks).",
+    )
+    expiry_warning: Offset = Field(
+        Offset(days=60),
+        description="How long before a document's validity ends 'check' and 'status' warn "
+        "(mentorqa's default: 60 days).",
+    )
 
     # Look-ups used across the tool, computed once per loaded framework.
 

@@ -70,13 +70,25 @@ class RecordWrites(Recorder):
 
         return self._change(change)
 
-    def add_evidence(self, indicator: str, *paths: Path | str, note: str | None = None) -> Change:
+    def add_evidence(
+        self,
+        indicator: str,
+        *paths: Path | str,
+        note: str | None = None,
+        valid_until: dt.date | None = None,
+    ) -> Change:
         """Record files as evidence; a file already recorded for the indicator is recorded
-        afresh (a new checksum), not twice."""
+        afresh (a new checksum), not twice. ``valid_until`` is the last day a document is valid
+        (an insurance certificate); without it, the indicator's ``valid_for`` applies, if any."""
         ind_id = self.resolve_indicator(indicator)
         if not paths:
             raise UsageError("give at least one file")
-        entries = [self._evidence_entry(Path(p), note) for p in paths]
+        if valid_until is not None and valid_until < today():
+            raise UsageError(
+                f"--valid-until {valid_until} is in the past: an expired document is not evidence; "
+                "record a current one"
+            )
+        entries = [self._evidence_entry(Path(p), note, valid_until) for p in paths]
 
         def change(draft: Draft) -> tuple[str, str | None]:
             evidence = draft.sequence("indicators", ind_id, "evidence")
@@ -97,7 +109,9 @@ class RecordWrites(Recorder):
 
         return self._change(change)
 
-    def _evidence_entry(self, path: Path, note: str | None) -> dict[str, Any]:
+    def _evidence_entry(
+        self, path: Path, note: str | None, valid_until: dt.date | None = None
+    ) -> dict[str, Any]:
         resolved = inside(self.root, path)
         if resolved.is_dir():
             raise UsageError(Problem("is a folder; give the files inside it", path))
@@ -112,7 +126,14 @@ class RecordWrites(Recorder):
             digest, size = sha256_of(resolved), resolved.stat().st_size
         except OSError as exc:
             raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
-        return entry(file=rel, sha256=digest, size=size, recorded=today(), note=note)
+        return entry(
+            file=rel,
+            sha256=digest,
+            size=size,
+            recorded=today(),
+            valid_until=valid_until,
+            note=note,
+        )
 
     def remove_evidence(self, indicator: str, *paths: Path | str) -> Change:
         """Forget recorded evidence (the files themselves are left alone)."""

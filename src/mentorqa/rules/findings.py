@@ -30,6 +30,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "MQA202": ("warning", "deadline passed"),
     "MQA203": ("warning", "interview longer than is normal"),
     "MQA204": ("warning", "real name recorded without consent"),
+    "MQA205": ("warning", "evidence expired"),
+    "MQA206": ("warning", "evidence expires soon"),
 }
 
 

@@ -30,6 +30,7 @@ class IndicatorResult:
     interviews: tuple[Interview, ...]
     case_studies: tuple[CaseStudy, ...]
     has_evidence: bool
+    upcoming: bool = False  # a new indicator shown, but not counted towards levels before its date
 
     @property
     def title(self) -> str:
@@ -97,6 +98,7 @@ def indicator_results(
                 its_interviews,
                 its_cases,
                 has_evidence,
+                ind.upcoming is not None and ind.upcoming > today,
             )
         )
     return tuple(results)

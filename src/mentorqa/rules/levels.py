@@ -49,7 +49,8 @@ def levels(
     below_achieved = below_earned = True
     for index, level in enumerate(framework.levels):
         scope = set(framework.level_ids[: index + 1])
-        in_scope = [r for r in results if r.level in scope]
+        # An upcoming indicator is shown but counts only from its date (it is left out till then).
+        in_scope = [r for r in results if r.level in scope and not r.upcoming]
         rule = level.rule
         counted = sum(1 for r in in_scope if counts_for(r, rule.counts))
         needed = math.ceil(rule.share * len(in_scope) - 1e-9)
@@ -112,4 +113,8 @@ def unmet(
     if towards is None:
         return ()
     scope = set(framework.level_ids[: framework.level_ids.index(towards.id) + 1])
-    return tuple(r for r in results if r.level in scope and not counts_for(r, towards.counts))
+    return tuple(
+        r
+        for r in results
+        if r.level in scope and not r.upcoming and not counts_for(r, towards.counts)
+    )

@@ -4,12 +4,14 @@ figure cannot differ between them. Pure: no I/O. Dates stay ``date`` objects unt
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..assessment import Assessment
 from ..frameworks.model import Framework
 from ..frameworks.registry import Found
-from ..manifest import Judgement
+from ..manifest import EvidenceFile, Judgement
+from ..rules import freshness
 from ..rules.costs import Quote
 from ..rules.findings import Finding
 from ..rules.indicators import IndicatorResult
@@ -72,7 +74,16 @@ def indicator(r: IndicatorResult, labels: dict[str, str], names_consent: bool) -
         "note": (r.assessor.note if r.assessor else "") or (r.service.note if r.service else ""),
         "self": judgement(r.service, labels),
         "assessor": judgement(r.assessor, labels),
-        "evidence": [{"file": e.file, "note": e.note, "recorded": e.recorded} for e in r.evidence],
+        "evidence": [
+            {
+                "file": e.file,
+                "note": e.note,
+                "recorded": e.recorded,
+                "expires": freshness.expires(e, r.indicator),
+            }
+            for e in r.evidence
+        ],
+        "upcoming": r.indicator.upcoming,
         "interviews": [
             {"role": i.role, "who": person(i.pseudonym, i.name, names_consent), "date": i.date}
             for i in r.interviews
@@ -166,6 +177,18 @@ def status(result: Assessment) -> dict[str, Any]:
             }
             for m in result.next_deadlines
         ],
+        "evidence_expiring": [lapse(x) for x in result.lapses],
+    }
+
+
+def lapse(x: freshness.Lapse) -> dict[str, Any]:
+    """A document past, or near, the end of its validity."""
+    return {
+        "indicator": x.indicator,
+        "file": x.file,
+        "expires": x.expires,
+        "expired": x.expired,
+        "days_left": x.expires_in,
     }
 
 
@@ -309,6 +332,7 @@ def evidence(result: Assessment, states: dict[str, str], only: str | None) -> di
                 "file": item.file,
                 "size": item.size,
                 "recorded": item.recorded,
+                "expires": _expires(result, ind_id, item),
                 "note": item.note,
                 "state": states.get(item.file, "ok"),
             }
@@ -317,6 +341,13 @@ def evidence(result: Assessment, states: dict[str, str], only: str | None) -> di
             for item in record.evidence
         ],
     }
+
+
+def _expires(result: Assessment, ind_id: str, item: EvidenceFile) -> date | None:
+    known = result.framework.indicator_index.get(ind_id)
+    if known is None:  # an id the framework does not know (check reports it)
+        return item.valid_until
+    return freshness.expires(item, known[1])
 
 
 def frameworks(found: list[Found]) -> dict[str, Any]:

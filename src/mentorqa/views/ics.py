@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..assessment import Assessment
+from ..frameworks.model import Offset
+from ..rules import freshness
 
 
 def render_ics(result: Assessment) -> str:
@@ -42,8 +45,56 @@ def render_ics(result: Assessment) -> str:
         event.add("transp", "TRANSPARENT")
         if m.state == "done":
             event.add("status", "CONFIRMED")
+        elif m.owner == "service" and not m.is_marker:
+            event.add_component(_alarm(fw.reminder_before, f"{fw.name}: {m.title}"))
+        calendar.add_component(event)
+    for event in _lapses(result, seed, stamp):
         calendar.add_component(event)
     return bytes(calendar.to_ical()).decode("utf-8")
+
+
+def _lapses(result: Assessment, seed: str, stamp: datetime) -> list[Any]:
+    """An event on the last valid day of each document that lapses, with a reminder before."""
+    from icalendar import Event
+
+    fw, events = result.framework, []
+    for r in result.indicators:
+        for item in r.evidence:
+            end = freshness.expires(item, r.indicator)
+            if end is None:
+                continue
+            key = hashlib.sha256(f"{r.id}\0{item.file}".encode()).hexdigest()[:16]
+            title = _text(f"{fw.name}: last day {item.file} is valid ({r.id})")
+            event = Event()
+            event.add("uid", f"evidence-{key}-{seed}@mentorqa")
+            event.add("summary", title)
+            event.add("dtstart", end)
+            event.add("dtend", end + timedelta(days=1))
+            event.add("dtstamp", stamp)
+            event.add(
+                "description",
+                _text(
+                    f"Evidence for {r.id} {r.title}. Record a current copy with 'mentorqa "
+                    f"evidence add {r.id} FILE --valid-until DATE'."
+                ),
+            )
+            event.add("transp", "TRANSPARENT")
+            if end >= result.today:
+                event.add_component(_alarm(fw.expiry_warning, title))
+            events.append(event)
+    return events
+
+
+def _alarm(before: Offset, what: str) -> Any:
+    """A display reminder ``before`` the day (months as 30 days: a reminder, not a deadline)."""
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    days = before.years * 365 + before.months * 30 + before.weeks * 7 + before.days
+    alarm.add("trigger", timedelta(days=-days))
+    alarm.add("description", _text(what))
+    return alarm
 
 
 def _text(value: str) -> str:

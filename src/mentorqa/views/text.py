@@ -79,6 +79,7 @@ def status(
     else:
         lines += _next_per_area(result)
     lines += _people_and_plan(result)
+    lines += _lapses(result)
     unanswered = result.eligibility.unanswered
     if unanswered:
         lines.append(
@@ -89,6 +90,23 @@ def status(
             "\n[dim]'mentorqa status --all' lists every indicator still to do; "
             "'--area AREA' one practice area; 'mentorqa show INDICATOR' what one requires.[/]"
         )
+    return lines
+
+
+def _lapses(result: Assessment) -> Lines:
+    """Evidence past, or within the framework's warning window of, its last valid day."""
+    if not result.lapses:
+        return []
+    lines: Lines = ["", "[bold]Evidence that lapses[/]"]
+    for x in result.lapses[:5]:
+        when = (
+            f"[red]expired {x.expires}[/]"
+            if x.expired
+            else f"[yellow]valid until {x.expires}[/] ({x.expires_in} days)"
+        )
+        lines.append(f"  {esc(x.indicator)}  {esc(x.file)}: {when}")
+    if len(result.lapses) > 5:
+        lines.append(f"  ... and {len(result.lapses) - 5} more: see 'mentorqa check'")
     return lines
 
 
@@ -435,11 +453,11 @@ def evidence(rows: list[dict[str, Any]]) -> Lines:
     if not rows:
         return ["No evidence recorded yet. Add some with 'mentorqa evidence add INDICATOR FILE'."]
     table = Table()
-    columns = ("indicator", "file", "recorded", "state", "note")
+    columns = ("indicator", "file", "recorded", "expires", "state", "note")
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(esc(row[key]) for key in columns))
+        table.add_row(*(esc(row[key] or "") for key in columns))
     return [table]
 
 
@@ -460,6 +478,8 @@ def indicator(fw: Framework, shown: dict[str, Any]) -> Lines:
         "",
         f"[bold]What it requires[/]\n  {esc(shown['requires'])}",
     ]
+    if shown["upcoming"]:
+        lines.insert(2, f"[yellow]New: counts towards levels from {shown['upcoming']}.[/]")
     if shown["evidence_examples"]:
         lines.append("[bold]Typical evidence[/]")
         lines += [f"  • {esc(example)}" for example in shown["evidence_examples"]]
@@ -472,7 +492,12 @@ def indicator(fw: Framework, shown: dict[str, Any]) -> Lines:
         lines.append(f"[bold]{who}[/]: {esc(judged['label'])}{rating}{note}")
     if shown["evidence"]:
         lines.append("[bold]Evidence recorded[/]")
-        lines += [f"  {esc(e['file'])} ({e['recorded']})" for e in shown["evidence"]]
+        lines += [
+            f"  {esc(e['file'])} ({e['recorded']}"
+            + (f"; valid until {e['expires']}" if e["expires"] else "")
+            + ")"
+            for e in shown["evidence"]
+        ]
     lines += [f"  interview: {esc(i['role'])} {esc(i['who'])}" for i in shown["interviews"]]
     lines += [f"  case study: {esc(c['title'] or c['kind'])}" for c in shown["case_studies"]]
     return lines
