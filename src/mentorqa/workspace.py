@@ -21,6 +21,8 @@ from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, r
 from .frameworks import Found, Framework, get
 from .manifest import MANIFEST, Manifest
 from .recording.base import Draft, resolve_sector
+from .recording.mapping import MapWrites
+from .recording.migrate import MigrateWrites
 from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
 from .recording.sheets import SheetWrites
@@ -42,7 +44,7 @@ from .values import today
 T = TypeVar("T")
 
 
-class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites):
+class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrites, MapWrites):
     """A service's workspace. Use :func:`open_workspace` or :func:`create_workspace`."""
 
     def __init__(self, root: Path) -> None:
@@ -192,6 +194,13 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites):
         return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)
 
     # --- writing ------------------------------------------------------------------------------
+
+    def _other(self, source: Path | str) -> tuple[Path, Framework, Manifest]:
+        other = open_workspace(source)
+        return other.root, other.framework, other.manifest
+
+    def _forget_framework(self) -> None:
+        self._found = None
 
     def _write(self, change: Callable[[Draft], T]) -> T:
         """Run ``change`` on the fresh state inside the lock, then save what it changed."""

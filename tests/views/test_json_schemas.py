@@ -233,7 +233,7 @@ IN_WORKSPACE = (
     Case("show", ("show", "{first}", "--json")),
 )
 # Commands whose documents need more than a workspace; each has its own test below.
-ELSEWHERE = {"frameworks list", "frameworks show", "import", "rollup"}
+ELSEWHERE = {"frameworks list", "frameworks show", "import", "map", "rollup"}
 
 
 def test_every_json_command_is_exercised() -> None:

@@ -43,7 +43,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "schema": ("records", "schema", WRITE),
     "export": ("sheets", "export", WRITE),
     "import": ("sheets", "import_", RECORD),
+    "map": ("mapping", "map_", RECORD),
     "rollup": ("rollup", "rollup", SEE),
+    "migrate": ("migrate", "migrate", RECORD),
 }
 
 

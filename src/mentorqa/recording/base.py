@@ -104,6 +104,9 @@ class Recorder:
     def _write(self, change: Callable[[Draft], Any]) -> Any:
         raise NotImplementedError
 
+    def _forget_framework(self) -> None:
+        """Look the framework up afresh next time (after a migration)."""
+
     def _change(self, change: Callable[[Draft], tuple[str, str | None]]) -> Change:
         said: list[str] = []
 
