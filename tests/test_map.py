@@ -5,14 +5,16 @@ already made), how relations read the other way round, and located errors in map
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped,unused-ignore]
 
 import mentorqa
 from mentorqa.frameworks.mappings import find_mapping, load_mapping
+from mentorqa.resources import bundled_dir
 
 from .conftest import run, write_tree
 
@@ -352,3 +354,20 @@ def test_the_bundled_mappings_are_valid() -> None:
     for path in sorted((ROOT / "mappings").glob("*.yaml")):
         mapping = load_mapping(path)
         assert mapping.framework_from == "qim" and mapping.relations, path
+
+
+def test_frameworks_validate_checks_a_mapping_file(tmp_path: Path) -> None:
+    bundled = bundled_dir("mappings") / "qim-qib.yaml"
+    good = run("frameworks", "validate", bundled)
+    assert good.exit_code == 0 and "valid mapping from 'qim' to 'qib'" in good.stdout
+    broken = tmp_path / "qim-qib.yaml"
+    broken.write_text(
+        bundled.read_text(encoding="utf-8").replace("relation: equal", "relation: equl", 1),
+        encoding="utf-8",
+    )
+    result = run("frameworks", "validate", broken)
+    assert result.exit_code == 2
+    assert re.search(
+        rf"error: {re.escape(str(broken))}:\d+:\d+: unknown relation 'equl'; did you mean 'equal'\?",
+        result.stderr,
+    )

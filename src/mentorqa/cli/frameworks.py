@@ -64,13 +64,26 @@ def show_framework(
 
 @app.command()
 def validate(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The framework YAML file to check.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The framework (or mapping) file to check.")
+    ],
 ) -> None:
-    """Check a framework file and list every problem as FILE:LINE:COLUMN (exit 2 if any)."""
+    """Check a framework file, or a mapping file, and list every problem as FILE:LINE:COLUMN
+    (exit 2 if any)."""
     from ..views.text import esc
 
+    text = read_text(file)
+    if text.lstrip().startswith("mentorqa_mapping") or "\nmentorqa_mapping:" in text:
+        from ..frameworks.mappings import load_mapping
+
+        found = load_mapping(file)
+        out.print(
+            f"{esc(file)}: valid mapping from '{esc(found.framework_from)}' to "
+            f"'{esc(found.framework_to)}', {len(found.relations)} relations"
+        )
+        return
     try:
-        fw = parse_framework(read_text(file), file)
+        fw = parse_framework(text, file)
     except FrameworkError as exc:
         report_error(exc)
         raise typer.Exit(int(ExitCode.ERROR)) from None
