@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from .frameworks.model import Framework
-from .manifest import json_schema
 
 
 def manifest_schema(framework: Framework | None = None) -> dict[str, Any]:
     """The manifest's schema; with ``framework``, its ids as completions and checked values."""
+    from .spec.manifest import json_schema
+
     document = json_schema()
     if framework is None:
         document["$id"] = "urn:mentorqa:manifest"

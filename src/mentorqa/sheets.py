@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import plain
 from .errors import Problem, UsageError, fold, unknown
 from .frameworks.model import Framework
 from .recording.sheets import FORMULA, JUDGEMENT_COLUMNS, Table, cell, read_table, text, word
@@ -236,7 +237,7 @@ def build_framework(
             area_id, indicator = found
             rows[(list(areas).index(area_id), len(areas[area_id]))] = index
             areas[area_id].append(indicator)
-    data = _plain(base.model_dump(mode="python", exclude_defaults=True))
+    data = _plain(plain.data(base, changed_only=True))
     data.update(
         id=framework_id or base.id,
         version=version or f"{table.path.name}, on {base.id} {base.version}",
@@ -334,9 +335,12 @@ def _validated(
             )
         return Problem(message, table.path)
 
+    from .frameworks.model import decode
+    from .spec.framework import Framework as Schema
+
     framework: Framework | None = None
     try:
-        framework = Framework.model_validate(data)
+        framework = decode(Schema.model_validate(data).model_dump(mode="json", by_alias=True))
         found = [placed(f.loc, f.message) for f in check(framework)]
     except ValidationError as exc:
         found = [placed(_error_loc(e), _friendly(e)) for e in exc.errors()]

@@ -158,8 +158,9 @@ def test_without_a_start_date_nothing_is_recorded(tmp_path: Path) -> None:
 
 # Which layers each layer may import (architecture.md): one direction only.
 LAYERS = {
-    "store": {"store", "errors", "manifest", "values", "frameworks.model"},
-    "rules": {"rules", "errors", "manifest", "values", "frameworks"},
+    "spec": {"spec", "errors", "values", "layout", "plain", "manifest", "frameworks.model"},
+    "store": {"store", "errors", "manifest", "values", "layout", "spec", "frameworks.model"},
+    "rules": {"rules", "errors", "manifest", "layout", "values", "frameworks"},
     "views": {
         "views",
         "rules",
@@ -172,7 +173,17 @@ LAYERS = {
         "resources",
     },
     "assessment": {"rules", "errors", "manifest", "frameworks"},
-    "recording": {"recording", "rules", "errors", "manifest", "values", "frameworks", "store"},
+    "recording": {
+        "recording",
+        "rules",
+        "errors",
+        "manifest",
+        "layout",
+        "values",
+        "frameworks",
+        "store",
+        "spec",
+    },
 }
 
 

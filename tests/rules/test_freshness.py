@@ -18,6 +18,7 @@ from mentorqa.frameworks import get
 from mentorqa.frameworks.model import Framework, Offset
 from mentorqa.manifest import EvidenceFile, Manifest
 from mentorqa.rules.freshness import expires
+from mentorqa.spec import framework_from, manifest_from, plain
 
 from ..conftest import TODAY, run
 
@@ -140,28 +141,28 @@ def test_default_validity_ends_the_day_before_the_offset_comes_round(
     recorded: date, offset: Offset
 ) -> None:
     _, indicator = get("qim").framework.indicator_index[INSURANCE]
-    rule = indicator.model_copy(update={"valid_for": offset})
+    rule = indicator.replace(valid_for=offset)
     item = EvidenceFile(file="evidence/x.pdf", sha256="0" * 64, size=1, recorded=recorded)
     end = expires(item, rule)
     assert end is not None and end >= recorded
-    assert expires(item.model_copy(update={"valid_until": recorded}), rule) == recorded
+    assert expires(item.replace(valid_until=recorded), rule) == recorded
 
 
 # --- upcoming indicators -----------------------------------------------------------------------
 
 
 def with_upcoming(indicator: str, day: date) -> Framework:
-    data: dict[str, Any] = get("qim").framework.model_dump()
+    data: dict[str, Any] = plain(get("qim").framework)
     for area in data["practice_areas"]:
         for item in area["indicators"]:
             if item["id"] == indicator:
                 item["upcoming"] = day
-    return Framework.model_validate(data)
+    return framework_from(data)
 
 
 def all_award_met_but(framework: Framework, left_out: str) -> Manifest:
     award = [i.id for _, i in framework.indicators_up_to("award") if i.id != left_out]
-    return Manifest.model_validate(
+    return manifest_from(
         {
             "framework": "qim",
             "service": {"name": "T"},

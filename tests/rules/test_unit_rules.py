@@ -25,6 +25,7 @@ from mentorqa.results import Status, verdict
 from mentorqa.rules import costs, evidence, judgements, levels, plan, references, timeline, visit
 from mentorqa.rules.findings import CODES, Finding
 from mentorqa.rules.indicators import IndicatorResult, counts_from, indicator_results
+from mentorqa.spec import manifest_from
 
 QIM = get("qim").framework
 NQMS = get("nqms").framework
@@ -38,7 +39,7 @@ EXAMPLES = int(os.environ.get("MENTORQA_HYPOTHESIS_EXAMPLES", "100"))
 def manifest(fw: Framework, **fields: Any) -> Manifest:
     """A manifest for ``fw`` from plain data; ``service`` fields are merged into a default."""
     service = {"name": "Riverside Mentoring", **fields.pop("service", {})}
-    return Manifest.model_validate({"framework": fw.id, "service": service, **fields})
+    return manifest_from({"framework": fw.id, "service": service, **fields})
 
 
 def ids(

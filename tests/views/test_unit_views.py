@@ -24,10 +24,10 @@ from rich.console import Console
 
 from mentorqa.assessment import Assessment, assess
 from mentorqa.frameworks import get
-from mentorqa.manifest import Manifest
 from mentorqa.results import Verdict, verdict
 from mentorqa.rules.costs import quote
 from mentorqa.rules.evidence import FileState
+from mentorqa.spec import manifest_from
 from mentorqa.views import data, text
 from mentorqa.views.ics import render_ics
 from mentorqa.views.junit import render_junit
@@ -201,12 +201,12 @@ NQMS_RECORDS: dict[str, Any] = {
 
 @functools.cache
 def qim_result(today: date = TODAY) -> Assessment:
-    return assess(QIM, Manifest.model_validate(QIM_RECORDS), today, files=QIM_FILES)
+    return assess(QIM, manifest_from(QIM_RECORDS), today, files=QIM_FILES)
 
 
 @functools.cache
 def nqms_result(today: date = TODAY) -> Assessment:
-    return assess(NQMS, Manifest.model_validate(NQMS_RECORDS), today)
+    return assess(NQMS, manifest_from(NQMS_RECORDS), today)
 
 
 # --- plain-data builders against golden files ------------------------------------------------
@@ -319,7 +319,7 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def test_junit_case_names_hold_no_dates() -> None:
     def names(records: dict[str, Any], today: date) -> list[str]:
-        m = Manifest.model_validate(records)
+        m = manifest_from(records)
         return list(junit_cases(junit(verdict(assess(QIM, m, today))))[1])
 
     assert names(QIM_RECORDS, TODAY) == names(QIM_RECORDS, date(2026, 6, 30))
@@ -341,7 +341,7 @@ def test_junit_parses_whatever_the_records_hold() -> None:
     records["indicators"][f"Z9{HOSTILE}"] = {"self": {"status": "met"}}  # unknown indicator
     records["plan"]["priorities"][2]["goal"] = HOSTILE  # named in MQA132's message
     records["dates"]["statement_signed"] = "2026-06-20"
-    m = Manifest.model_validate(records)
+    m = manifest_from(records)
     xml = junit(verdict(assess(NQMS, m, TODAY)))
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]", xml)
     suite, cases = junit_cases(xml)
@@ -398,7 +398,7 @@ def test_calendar_reminds_before_the_services_deadlines_and_lapsing_evidence() -
 
 def test_calendar_copes_with_a_line_break_in_the_service_name() -> None:
     records = {**QIM_RECORDS, "service": {**QIM_RECORDS["service"], "name": "Riverside\nNorth"}}
-    result = assess(QIM, Manifest.model_validate(records), TODAY)
+    result = assess(QIM, manifest_from(records), TODAY)
     Calendar.from_ical(render_ics(result))
 
 
@@ -443,7 +443,7 @@ def test_the_commands_show_emoji_codes_as_written(tmp_path: Path) -> None:
 
 def test_terminal_status_shows_a_hostile_service_name_as_text() -> None:
     records = {**QIM_RECORDS, "service": {**QIM_RECORDS["service"], "name": f"[red]{HOSTILE}"}}
-    result = assess(QIM, Manifest.model_validate(records), TODAY)
+    result = assess(QIM, manifest_from(records), TODAY)
     out = io.StringIO()
     console = Console(file=out, force_terminal=False, width=200)
     for line in text.status(result):

@@ -11,7 +11,7 @@ from rich.console import Console
 from ..errors import ExitCode, FrameworkError
 from ..frameworks import discover, get, parse_framework
 from ..store.files import find_root
-from ..store.yamlio import read_text
+from ..store.text import read_text
 from ._common import JsonOption, WorkspaceOption, err, out, print_json, report_error, show
 
 app = typer.Typer(

@@ -55,7 +55,10 @@ class Draft:
 
     def validated(self) -> Manifest:
         """The draft as a manifest, for rules that judge the state after the change."""
-        return Manifest.model_validate(self.data)
+        from ..manifest import decode
+        from ..spec.manifest import Manifest as Schema
+
+        return decode(Schema.model_validate(self.data).model_dump(mode="json", by_alias=True))
 
 
 def entry(**values: Any) -> dict[str, Any]:

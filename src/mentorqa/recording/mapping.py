@@ -17,10 +17,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ExitCode, UsageError
-from ..frameworks.mappings import FoundMapping, Relation, find_mapping
 from ..frameworks.model import Framework
 from ..manifest import Manifest
 from ..rules import judgements
@@ -28,6 +27,9 @@ from ..rules.evidence import is_private, needs_evidence
 from ..rules.indicators import IndicatorResult, indicator_results
 from ..values import SCHEMA_VERSION, today
 from .base import Draft, Recorder, entry
+
+if TYPE_CHECKING:  # mapping files are read only by 'map'
+    from ..frameworks.mappings import FoundMapping, Relation
 
 # Relations whose source judgement settles the target's; the others point to evidence only.
 CARRYING = ("equal", "superset")
@@ -170,6 +172,8 @@ class MapWrites(Recorder):
                 f"both workspaces use the framework {ours.id}; 'mentorqa map' relates two "
                 f"frameworks (to move to another version of {ours.id}, use 'mentorqa migrate')"
             )
+        from ..frameworks.mappings import find_mapping
+
         found = find_mapping(
             theirs.id, ours.id, self.root, frameworks={f.id: f for f in (theirs, ours)}
         )

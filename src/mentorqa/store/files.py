@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MentorqaError, Problem, WorkspaceError
-from ..manifest import MANIFEST, STATE_DIR
+from ..layout import MANIFEST, STATE_DIR
 
 TEMP_PREFIX = f".{MANIFEST}."  # mentorqa's own temporary files: .mentorqa.yaml.XXXX.tmp
 TEMP_SUFFIX = ".tmp"
@@ -239,3 +239,12 @@ def repository_base(root: Path) -> str:
     if found is not None and found.returncode == 0 and found.stdout.strip():
         top = Path(found.stdout.strip())
     return Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
+
+
+def cache_dir(kind: str) -> Path | None:
+    """The user's cache folder for ``kind`` (never inside a workspace); None when turned off
+    (``MENTORQA_NO_CACHE=1``)."""
+    if os.environ.get("MENTORQA_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mentorqa" / kind

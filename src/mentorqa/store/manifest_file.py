@@ -4,27 +4,41 @@ changes: comments, layout and the spelling of every untouched value stay byte fo
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import hashlib
+import json
+import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from .. import __version__
+from ..errors import MentorqaError, Problem, WorkspaceError
+from ..layout import MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
+from ..manifest import Manifest, decode
+from .files import cache_dir, write_atomic
+from .text import read_text
 
-from ..errors import Problem, WorkspaceError
-from ..manifest import MANIFEST, MANIFEST_VERSION, SCHEMA_FILE, Manifest
-from . import yamlpatch
-from .files import write_atomic
-from .yamlio import Document, parse_document, read_text, validate, validation_problems
+if TYPE_CHECKING:  # YAML is parsed only where the cache cannot answer (and for writes)
+    from .yamlio import Document
 
 
-@dataclass(frozen=True)
 class ManifestFile:
-    """One read of ``mentorqa.yaml``: its parsed document and the validated manifest."""
+    """One read of ``mentorqa.yaml``: its text, the validated manifest and, parsed when first
+    needed (a write, a finding's line), its document."""
 
-    document: Document
-    manifest: Manifest
-    crlf: bool
+    def __init__(
+        self, path: Path, text: str, manifest: Manifest, crlf: bool, document: Document | None
+    ) -> None:
+        self.path, self.text, self.manifest, self.crlf = path, text, manifest, crlf
+        self._document = document
+
+    @property
+    def document(self) -> Document:
+        if self._document is None:
+            from .yamlio import parse_document
+
+            self._document = parse_document(self.text, self.path)
+        return self._document
 
     def draft(self) -> dict[str, Any]:
         """A copy of the plain data for a write to change."""
@@ -33,31 +47,93 @@ class ManifestFile:
 
 
 def read_manifest(root: Path) -> ManifestFile:
-    """Read and validate the manifest, with one parse."""
+    """Read the manifest: from the cache of validated manifests when its text is unchanged
+    (no YAML, no pydantic), otherwise parsed once and validated."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
     # is patched as it is, so the lines a write does not touch keep theirs.
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
-    document = parse_document(raw.replace("\r\n", "\n") if crlf else raw, path)
-    return ManifestFile(document, validate(Manifest, document), crlf)
+    text = raw.replace("\r\n", "\n") if crlf else raw
+    cache = _Cache(path, text)
+    manifest = cache.get()
+    if manifest is not None:
+        return ManifestFile(path, text, manifest, crlf, None)
+    from .yamlio import parse_document
+
+    document = parse_document(text, path)
+    checked = _validated(document.data, document)
+    cache.put(checked)
+    return ManifestFile(path, text, decode(json.loads(checked)), crlf, document)
+
+
+def _validated(data: Any, document: Document) -> str:
+    """The manifest's validated JSON dump; located problems where it is not valid."""
+    from ..spec.manifest import Manifest as Schema
+    from .yamlio import Document, validate
+
+    checked = validate(Schema, Document(document.path, document.text, data, document.root))
+    return checked.model_dump_json(by_alias=True)
+
+
+class _Cache:
+    """Validated manifests in the user's cache folder, one entry per workspace, used only while
+    the manifest's text is exactly what was validated (its sha256 and mentorqa's version). It
+    is never inside the workspace, and it holds JSON (never a pickle), so nothing committed
+    to a workspace can stand in for its manifest."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        folder = cache_dir("manifests")
+        where = str(path.resolve()).encode("utf-8", "surrogateescape")
+        self.file = folder / f"{hashlib.sha256(where).hexdigest()}.json" if folder else None
+        self.key = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8", "surrogatepass"))
+        self.key_text = self.key.hexdigest()
+
+    def get(self) -> Manifest | None:
+        if self.file is None:
+            return None
+        try:
+            entry = json.loads(self.file.read_bytes())
+            if entry.get("key") != self.key_text:
+                return None
+            return decode(entry["manifest"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # no entry, or a broken one: read the manifest afresh
+
+    def put(self, dumped: str) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            temp.write_text(f'{{"key": "{self.key_text}", "manifest": {dumped}}}', encoding="utf-8")
+            os.replace(temp, self.file)
+        except OSError:
+            pass  # a read-only home is fine: the cache only saves time
+
+
+def validated(data: dict[str, Any], document: Document) -> Manifest:
+    """``data`` (a changed copy of ``document``'s) as a manifest; located problems if invalid."""
+    return decode(json.loads(_validated(data, document)))
 
 
 def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     """Write ``data`` over the manifest ``current`` was read from, patching only the changed
     values. Nothing is written unless the new text reads back as exactly ``data`` and is valid."""
-    path = current.document.path
+    from . import yamlpatch
+    from .yamlio import parse_document
+
+    path = current.path
+    document = current.document
     try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as exc:
-        problems = validation_problems(exc, current.document)
+        checked = _validated(data, document)
+    except MentorqaError as exc:
         raise WorkspaceError(
             [
                 Problem(f"not saved, the change would make it invalid: {p.message}", path)
-                for p in problems
+                for p in exc.problems
             ]
         ) from None
-    document = current.document
     if document.root is None:
         raise WorkspaceError(
             Problem(
@@ -85,7 +161,8 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
         raise WorkspaceError(
             Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
         ) from None
-    return ManifestFile(written, manifest, current.crlf)
+    _Cache(path, text).put(checked)
+    return ManifestFile(path, text, decode(json.loads(checked)), current.crlf, written)
 
 
 def new_manifest_text(
@@ -99,7 +176,8 @@ def new_manifest_text(
 ) -> str:
     """A new, commented ``mentorqa.yaml``. Every value a user gave goes through the scalar
     renderer, so no name can add lines or keys to the file."""
-    scalar = yamlpatch.render_scalar
+    from .yamlpatch import render_scalar as scalar
+
     lines = [
         f"# yaml-language-server: $schema=./{SCHEMA_FILE}",
         f"# mentorqa workspace: the evidence manifest for {' '.join(framework_name.split())}.",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..frameworks.model import Framework
-from ..manifest import EVIDENCE_DIR, MANIFEST, PRIVATE_DIR, SCHEMA_FILE, STATE_DIR, json_schema
+from ..layout import EVIDENCE_DIR, MANIFEST, PRIVATE_DIR, SCHEMA_FILE, STATE_DIR
 from .files import TEMP_PREFIX, TEMP_SUFFIX
 from .manifest_file import new_manifest_text
 
@@ -57,7 +58,7 @@ def scaffold(
         created.append(manifest)
         schema_file = folder / SCHEMA_FILE
         if not schema_file.exists():
-            document = schema_document if schema_document is not None else json_schema()
+            document = schema_document if schema_document is not None else _manifest_schema()
             schema_file.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
             created.append(schema_file)
         for sub in (EVIDENCE_DIR, PRIVATE_DIR):
@@ -92,3 +93,9 @@ def _gitignore(folder: Path) -> list[Path]:
         tail = "" if existing.endswith("\n") else "\n"
         path.write_text(existing + tail + "\n".join(missing) + "\n", encoding="utf-8")
     return []
+
+
+def _manifest_schema() -> dict[str, Any]:
+    from ..spec.manifest import json_schema
+
+    return json_schema()

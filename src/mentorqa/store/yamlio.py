@@ -17,41 +17,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import MentorqaError, Problem
 from .limits import check_tree, refuse_surrogates
+from .text import MAX_BYTES as MAX_BYTES
+from .text import read_text as read_text
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic is imported only where a file is validated afresh
+    from pydantic import BaseModel, ValidationError
 
-MAX_BYTES = 64 * 1024 * 1024  # no manifest or framework comes near it; /dev/zero would
-
-
-def read_text(path: Path, *, newline: str | None = None) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into a user-facing error.
-
-    Line endings become ``\\n`` unless ``newline=""`` asks for them as they are in the file.
-    """
-    try:
-        with open(path, encoding="utf-8", newline=newline) as handle:
-            text = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise MentorqaError(Problem("file not found", path)) from None
-    except IsADirectoryError:
-        raise MentorqaError(Problem("is a folder, not a file", path)) from None
-    except UnicodeDecodeError as exc:
-        raise MentorqaError(
-            Problem(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", path)
-        ) from None
-    except OSError as exc:
-        raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
-    if len(text) > MAX_BYTES:
-        raise MentorqaError(Problem(f"is larger than {MAX_BYTES // 2**20} MiB", path))
-    return text
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -334,6 +313,8 @@ def validate(model: type[M], document: Document, what: str = "the file") -> M:
         raise MentorqaError(
             Problem(f"{what} must be a YAML mapping (key: value lines)", document.path, 1, 1)
         )
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:

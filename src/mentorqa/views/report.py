@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import plain
 from ..assessment import Assessment
 from ..errors import MentorqaError, Problem, UsageError, resolve
 from ..resources import bundled_dir
@@ -76,7 +77,7 @@ def _framework(result: Assessment) -> dict[str, Any]:
         "notes": list(fw.notes),
         "confidentiality": fw.confidentiality,
         "benefits": list(fw.benefits),
-        "rating": fw.judgement.rating.model_dump() if fw.judgement.rating else None,
+        "rating": plain.data(fw.judgement.rating) if fw.judgement.rating else None,
     }
 
 

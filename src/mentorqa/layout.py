@@ -1,0 +1,10 @@
+"""Where things live in a workspace: names every layer uses, with nothing to import."""
+
+from __future__ import annotations
+
+MANIFEST = "mentorqa.yaml"
+STATE_DIR = ".mentorqa"  # caches and the lock; kept out of git
+PRIVATE_DIR = "private"
+EVIDENCE_DIR = "evidence"
+MANIFEST_VERSION = 1
+SCHEMA_FILE = "mentorqa.schema.json"  # beside the manifest, so editors check it with no set-up

@@ -1,0 +1,231 @@
+"""Write the plain models from the validating ones: ``python -m mentorqa.spec.generate``.
+
+For each pydantic model of ``spec.framework`` and ``spec.manifest`` it writes a frozen dataclass
+with the same fields, types and defaults, and a decoder that builds it from the model's JSON dump
+(``model_dump(mode="json", by_alias=True)``), which is what the caches hold. The generated files
+are not edited by hand; a test fails when they differ from what this module writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+# The pydantic-free mixins a plain model also inherits (their methods are shared, not copied).
+MIXINS = {"Framework": "FrameworkLookups", "Offset": "OffsetWords"}
+
+
+def _models(module: types.ModuleType) -> list[type[BaseModel]]:
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+        and not value.__name__.startswith("_")
+    ]
+    return found  # definition order: module dicts keep it
+
+
+class _Writer:
+    def __init__(self, models: list[type[BaseModel]]) -> None:
+        self.names = {m.__name__ for m in models}
+
+    def annotation(self, tp: Any) -> str:
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is typing.Annotated:
+            return self.annotation(args[0])
+        if origin in (types.UnionType, typing.Union):
+            return " | ".join(self.annotation(a) for a in args)
+        if origin is typing.Literal:
+            return f"Literal[{', '.join(repr(a) for a in args)}]"
+        if origin is tuple:
+            return f"tuple[{self.annotation(args[0])}, ...]"
+        if origin is dict:
+            return f"dict[{self.annotation(args[0])}, {self.annotation(args[1])}]"
+        if tp is type(None):
+            return "None"
+        if tp is dt.date:
+            return "dt.date"
+        if isinstance(tp, type) and tp.__name__ in self.names:
+            return tp.__name__
+        if tp in (str, int, float, bool):
+            return str(tp.__name__)
+        raise TypeError(f"no plain form for {tp!r}")
+
+    def decode(self, tp: Any, value: str) -> str:
+        """An expression building the plain value of type ``tp`` from JSON data ``value``."""
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is typing.Annotated:
+            return self.decode(args[0], value)
+        if origin in (types.UnionType, typing.Union):
+            rest = [a for a in args if a is not type(None)]
+            inner = self.decode(rest[0], value) if len(rest) == 1 else value
+            return inner if inner == value else f"None if {value} is None else {inner}"
+        if origin is tuple:
+            item = self.decode(args[0], "x")
+            return f"tuple({value})" if item == "x" else f"tuple({item} for x in {value})"
+        if origin is dict:
+            key = "int(k)" if args[0] is int else "k"
+            item = self.decode(args[1], "x")
+            if key == "k" and item == "x":
+                return f"dict({value})"
+            return f"{{{key}: {item} for k, x in {value}.items()}}"
+        if tp is dt.date:
+            return f"_day({value})"
+        if isinstance(tp, type) and tp.__name__ in self.names:
+            return f"_{tp.__name__}({value})"
+        if tp is float:
+            return f"float({value})"
+        return value
+
+    def default(self, field: Any) -> tuple[str, bool] | None:
+        """(the default's expression, whether it must be made afresh for each object), or None
+        for a required field."""
+        if field.is_required():
+            return None
+        if field.default_factory is not None:
+            return repr(field.default_factory()), True
+        value = field.default
+        if isinstance(value, BaseModel):
+            return self.literal(value), True
+        if isinstance(value, dict | list):
+            return repr(value), True
+        return repr(value), False
+
+    def literal(self, model: BaseModel) -> str:
+        """A plain model's constructor call with ``model``'s values (for a default)."""
+        parts = [
+            f"{name}={self.literal(value) if isinstance(value, BaseModel) else repr(value)}"
+            for name, value in model
+        ]
+        return f"{type(model).__name__}({', '.join(parts)})"
+
+    def model(self, model: type[BaseModel]) -> list[str]:
+        name = model.__name__
+        fields = model.model_fields
+        bases = f"{MIXINS[name]}, Plain" if name in MIXINS else "Plain"
+        lines = ["", "", f"class {name}({bases}):"]
+        doc = model.__dict__.get("__doc__")
+        if doc:
+            lines += [f"    {_docstring(doc)}", ""]
+        if name != "Framework":  # the framework caches its look-ups in a __dict__
+            lines.append(f"    __slots__ = {tuple(fields)!r}")
+        lines.append(f"    _fields = {tuple(fields)!r}")
+        defaults = {n: self.default(f) for n, f in fields.items()}
+        shown = ", ".join(f"{n!r}: {d[0]}" for n, d in defaults.items() if d is not None)
+        lines.append(f"    _defaults: ClassVar[dict[str, Any]] = {{{shown}}}")
+        lines.append("")
+        for field_name, field in fields.items():
+            lines.append(f"    {field_name}: {self.annotation(field.annotation)}")
+        lines += ["", "    def __init__(", "        self,", "        *,"]
+        for field_name, field in fields.items():
+            typed = self.annotation(field.annotation)
+            made = defaults[field_name]
+            if made is None:
+                lines.append(f"        {field_name}: {typed},")
+            elif made[1]:
+                lines.append(f"        {field_name}: {typed} | None = None,")
+            else:
+                lines.append(f"        {field_name}: {typed} = {made[0]},")
+        lines += ["    ) -> None:", "        put = object.__setattr__"]
+        for field_name in fields:
+            made = defaults[field_name]
+            value = field_name
+            if made is not None and made[1]:
+                value = f"{made[0]} if {field_name} is None else {field_name}"
+            lines.append(f"        put(self, {field_name!r}, {value})")
+        lines += ["", "", f"def _{name}(d: dict[str, Any]) -> {name}:", f"    return {name}("]
+        for field_name, field in fields.items():
+            key = field.alias or field_name
+            lines.append(f"        {field_name}={self.decode(field.annotation, f'd[{key!r}]')},")
+        lines.append("    )")
+        return lines
+
+
+def _docstring(doc: str) -> str:
+    text = " ".join(doc.split())
+    return f'"""{text}"""'
+
+
+HEADER = '''"""{title}
+
+Generated by ``python -m mentorqa.spec.generate`` from ``{source}``: do not edit by hand.
+These are the objects the tool works with; the pydantic models there validate the files and
+are imported only when a file is read afresh (not from the cache) or a schema is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Literal
+
+from {dots}plain import Plain{extra}
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+'''
+
+
+def generate(which: str) -> str:
+    """The text of the plain module for ``framework`` or ``manifest``."""
+    if which == "framework":
+        from . import framework as module
+
+        title = "The framework model: a validated framework file, as plain read-only objects."
+        extra = "\n\nfrom .lookups import FrameworkLookups, OffsetWords\n"
+        dots = ".."
+        entry = "Framework"
+    else:
+        from . import manifest as module  # type: ignore[no-redef]
+
+        title = "The manifest model: a validated ``mentorqa.yaml``, as plain read-only objects."
+        names = ", ".join(
+            f"{n} as {n}"
+            for n in (
+                "EVIDENCE_DIR",
+                "MANIFEST",
+                "MANIFEST_VERSION",
+                "PRIVATE_DIR",
+                "SCHEMA_FILE",
+                "STATE_DIR",
+            )
+        )
+        extra = f"\n\nfrom .layout import {names}\n"
+        dots = "."
+        entry = "Manifest"
+    models = _models(module)
+    writer = _Writer(models)
+    source = f"src/mentorqa/spec/{which}.py"
+    lines = [HEADER.format(title=title, source=source, extra=extra, dots=dots).rstrip("\n")]
+    for model in models:
+        lines += writer.model(model)
+    lines += [
+        "",
+        "",
+        f"def decode(data: dict[str, Any]) -> {entry}:",
+        f'    """A plain {entry} from a validated one\'s JSON dump."""',
+        f"    return _{entry}(data)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+TARGETS = {"framework": PACKAGE / "frameworks" / "model.py", "manifest": PACKAGE / "manifest.py"}
+
+
+def main() -> None:
+    for which, path in TARGETS.items():
+        path.write_text(generate(which), encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

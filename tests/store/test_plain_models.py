@@ -1,0 +1,119 @@
+"""The plain models are generated from the validating ones and stay in step; validated
+manifests are cached outside the workspace and used only for exactly the text validated."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mentorqa
+from mentorqa.frameworks import get
+from mentorqa.spec import framework_from, manifest_from, plain
+from mentorqa.spec.generate import TARGETS, generate
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
+
+
+@pytest.mark.parametrize("which", sorted(TARGETS))
+def test_the_generated_models_are_up_to_date(which: str) -> None:
+    """Edit src/mentorqa/spec/, then run 'python -m mentorqa.spec.generate'."""
+    assert TARGETS[which].read_text(encoding="utf-8") == generate(which)
+
+
+def test_plain_models_hold_what_pydantic_validated() -> None:
+    framework = get("qim").framework
+    again = framework_from(plain(framework))
+    assert again == framework and plain(again) == plain(framework)
+    assert framework.indicator_index["QIM-SV-A01"][1].title
+    with pytest.raises(AttributeError, match="read-only"):
+        framework.__setattr__("id", "other")
+    changed = framework.levels[0].replace(name="Other")
+    assert changed.name == "Other" and framework.levels[0].name != "Other"
+    manifest = manifest_from({"framework": "qim", "service": {"name": "T"}})
+    assert manifest.privacy.names_consent is False and manifest.indicators == {}
+
+
+def copy_example(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".mentorqa"))
+    return target
+
+
+def cached_files(cache: Path) -> list[Path]:
+    return sorted((cache / "mentorqa" / "manifests").glob("*.json"))
+
+
+def test_a_second_read_comes_from_the_cache_without_yaml_or_pydantic_models(
+    tmp_path: Path,
+) -> None:
+    ws = copy_example(tmp_path)
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache), "PATH": "", "MENTORQA_TODAY": "2026-05-15"}
+    probe = (
+        "import sys, json, mentorqa\n"
+        "ws = mentorqa.open_workspace(sys.argv[1])\n"
+        "ws.status()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m in "
+        "('yaml', 'mentorqa.spec.manifest', 'mentorqa.spec.framework'))))\n"
+    )
+
+    def modules() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(ws)], capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        loaded: list[str] = json.loads(done.stdout)
+        return loaded
+
+    assert modules() == ["mentorqa.spec.framework", "mentorqa.spec.manifest", "yaml"]
+    assert len(cached_files(cache)) == 1
+    assert modules() == []  # both the framework and the manifest came from the cache
+
+
+def test_the_cache_answers_only_for_the_text_it_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws_root = copy_example(tmp_path)
+    first = mentorqa.open_workspace(ws_root).status().to_dict()
+    (entry,) = cached_files(Path(_cache_home()))
+    # An edit by hand: the cache entry no longer answers, the new text is read.
+    text = (ws_root / "mentorqa.yaml").read_text(encoding="utf-8")
+    (ws_root / "mentorqa.yaml").write_text(
+        text.replace("Riverside Young People's Mentoring", "Riverside Edited"), encoding="utf-8"
+    )
+    assert mentorqa.open_workspace(ws_root).status().to_dict()["service"] == "Riverside Edited"
+    # A crafted entry for the new text that says something else is refused when it is broken...
+    entry.write_text('{"key": "x", "manifest": {}}', encoding="utf-8")
+    assert mentorqa.open_workspace(ws_root).status().to_dict()["service"] == "Riverside Edited"
+    # ...and an invalid manifest is never cached: its errors come every time.
+    (ws_root / "mentorqa.yaml").write_text(text.replace("framework: qim", "framework: [qim"))
+    for _ in range(2):
+        with pytest.raises(mentorqa.MentorqaError):
+            mentorqa.open_workspace(ws_root).status()
+    assert first["service"] == "Riverside Young People's Mentoring"
+    # With the cache turned off nothing is written.
+    monkeypatch.setenv("MENTORQA_NO_CACHE", "1")
+    entry.unlink()
+    (ws_root / "mentorqa.yaml").write_text(text, encoding="utf-8")
+    mentorqa.open_workspace(ws_root).status()
+    assert cached_files(Path(_cache_home())) == []
+
+
+def test_a_write_leaves_a_cache_entry_for_the_text_it_wrote(tmp_path: Path) -> None:
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    ws.mark("QIM-SV-A01", "partly-met", note="a note")
+    again = mentorqa.open_workspace(ws.root)
+    assert again.file._document is None  # answered from the cache: not parsed
+    assert again.manifest.indicators["QIM-SV-A01"].self_ is not None
+    assert again.manifest.indicators["QIM-SV-A01"].self_.note == "a note"
+
+
+def _cache_home() -> str:
+    import os
+
+    return os.environ["XDG_CACHE_HOME"]
