@@ -397,3 +397,13 @@ def test_examples_copied_into_a_roll_up(tmp_path: Path, monkeypatch: pytest.Monk
     assert {lv["id"]: lv["reached"] for lv in d["levels"]} == {"dedicated": None, "expert": None}
     assert d["timeliness"]["submission"]["median_days"] == 30.0
     assert "Northside" not in json.dumps(d)
+
+
+def test_a_roll_up_copies_no_services_data_into_the_cache_folder(ten: Path) -> None:
+    import os
+
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "mentorqa" / "manifests"
+    before = set(cache.glob("*")) if cache.is_dir() else set()
+    assert run("rollup", ten, "--min-group", "3", "--json").exit_code in (0, 1)
+    after = set(cache.glob("*")) if cache.is_dir() else set()
+    assert after == before

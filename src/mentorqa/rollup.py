@@ -122,7 +122,7 @@ def summarise(root: Path, today: date) -> Summary | Broken:
     from .store.manifest_file import read_manifest
 
     try:
-        manifest = read_manifest(root).manifest
+        manifest = read_manifest(root, cache=False).manifest  # copy no service's data
         fw = _framework_of(manifest.framework, root)
     except MentorqaError as exc:
         where = root / MANIFEST  # a problem with no place of its own is the manifest's

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import MentorqaError, Problem
 
@@ -18,10 +18,38 @@ MAX_EXPANDED = 1_000_000
 
 def check_tree(root: Node, text: str, path: Path) -> None:
     """Refuse a tree too deep, or whose aliases expand too far."""
-    if "*" in text or text.count("\n") < MAX_DEPTH * 20:
-        _check_tree(root, path)  # aliases, or few lines: cheap to walk
+    if "*" in text:
+        _check_tree(root, path)  # aliases: count what they expand to
+    elif text.count("\n") < MAX_DEPTH * 20:
+        _check_nesting(root, path)  # few lines: walk the collections (no alias to count)
     else:
         _check_depth(text, path)
+
+
+def _check_nesting(root: Node, path: Path) -> None:
+    """Refuse collections nested deeper than MAX_DEPTH; without aliases nothing else can grow
+    past what the text holds, so only collections are walked (scalars cannot nest)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MentorqaError(
+                Problem(
+                    f"nested more than {MAX_DEPTH} levels deep; a hand-written file never is",
+                    path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                )
+            )
+        kind = type(node)
+        if kind is MappingNode:
+            for key, value in node.value:
+                if type(key) is not ScalarNode:
+                    stack.append((key, depth + 1))
+                if type(value) is not ScalarNode:
+                    stack.append((value, depth + 1))
+        elif kind is SequenceNode:
+            stack.extend((item, depth + 1) for item in node.value if type(item) is not ScalarNode)
 
 
 def _check_tree(root: Node, path: Path) -> None:

@@ -46,24 +46,26 @@ class ManifestFile:
         return data
 
 
-def read_manifest(root: Path) -> ManifestFile:
+def read_manifest(root: Path, *, cache: bool = True) -> ManifestFile:
     """Read the manifest: from the cache of validated manifests when its text is unchanged
-    (no YAML, no pydantic), otherwise parsed once and validated."""
+    (no YAML, no pydantic), otherwise parsed once and validated. ``cache=False`` neither reads
+    nor writes the cache (a roll-up copies no service's data into the cache folder)."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
     # is patched as it is, so the lines a write does not touch keep theirs.
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     text = raw.replace("\r\n", "\n") if crlf else raw
-    cache = _Cache(path, text)
-    manifest = cache.get()
+    cached = _Cache(path, text) if cache else None
+    manifest = cached.get() if cached is not None else None
     if manifest is not None:
         return ManifestFile(path, text, manifest, crlf, None)
     from .yamlio import parse_document
 
     document = parse_document(text, path)
     checked = _validated(document.data, document)
-    cache.put(checked)
+    if cached is not None:
+        cached.put(checked)
     return ManifestFile(path, text, decode(json.loads(checked)), crlf, document)
 
 
