@@ -106,6 +106,11 @@ def main() -> int:
         env = cli_env(work / "cache")
         rows: list[tuple[str, str]] = []
 
+        def show(new: list[tuple[str, str]]) -> None:
+            """Print a stage's figures as soon as it ends (a long run keeps what it has)."""
+            for label, value in new:
+                print(f"{label:<58}  {value}", flush=True)
+
         started = time.perf_counter()
         figures = fuzz(cases, work, opts.time_limit)
         seconds = time.perf_counter() - started
@@ -122,6 +127,7 @@ def main() -> int:
             ("fuzz: pytest runs that failed outright", "pytest runs that failed outright"),
         ):
             rows.append((label, str(figures.get(key, 0))))
+        show(rows)
 
         started = time.perf_counter()
         outcomes = kill_campaign(template, work, env, kills, seed=opts.seed, workers=2)
@@ -143,6 +149,7 @@ def main() -> int:
                 str(sum(o.other_temp_left for o in outcomes)),
             ),
         ]
+        show(rows[-8:])
         for o in outcomes:
             if o.state == "corrupt" or o.stuck or o.temp_left:
                 print(f"  kill problem: {o}")
@@ -156,6 +163,8 @@ def main() -> int:
         ):
             ws = work / f"writers-{len(runs)}"
             runs[name] = run_writers(template, ws, env, writers, per, via, reader=writers > 1)
+            o = runs[name]
+            show([(f"writers: {name}", f"{o.writers}x{o.updates}, {o.rate:.1f} updates/s")])
         for name, o in runs.items():
             rows.append(
                 (f"writers: {name}", f"{o.writers}x{o.updates} updates, {o.rate:.1f} updates/s")

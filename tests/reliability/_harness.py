@@ -400,24 +400,18 @@ def run_writers(
             for u in range(updates):
                 indicator, by = slot_of(ids, w, u)
                 note = f"writer {w} update {u}"
-                done = subprocess.run(
-                    [
-                        *MENTORQA,
-                        "mark",
-                        indicator,
-                        "met",
-                        "--by",
-                        by,
-                        "--note",
-                        note,
-                        "-w",
-                        str(ws),
-                    ],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=WRITE_TIMEOUT,
-                )
+                args = ["mark", indicator, "met", "--by", by, "--note", note, "-w", str(ws)]
+                try:
+                    done = subprocess.run(
+                        [*MENTORQA, *args],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        timeout=WRITE_TIMEOUT,
+                    )
+                except subprocess.TimeoutExpired:
+                    failures.append(f"mark took over {WRITE_TIMEOUT:.0f} s (a stuck lock?)")
+                    continue
                 if done.returncode != 0:
                     failures.append(done.stderr[-2000:])
             return failures
