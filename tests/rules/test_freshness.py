@@ -184,3 +184,17 @@ def test_an_upcoming_indicator_counts_only_from_its_date(today: date, reached: b
     # It is shown all along, with its date.
     shown = next(r for r in result.indicators if r.id == AIMS)
     assert shown.indicator.upcoming == date(2027, 1, 1)
+
+
+def test_status_names_the_new_indicators_not_yet_counted(tmp_path: Path) -> None:
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    folder = ws.root / "frameworks"
+    folder.mkdir()
+    text = get("qim").path.read_text(encoding="utf-8")
+    text = text.replace(
+        f"      - id: {AIMS}\n", f"      - id: {AIMS}\n        upcoming: 2030-01-01\n"
+    )
+    (folder / "qim.yaml").write_text(text, encoding="utf-8")
+    shown = run("status", "-w", str(ws.root))
+    assert f"New indicators, not yet counted: {AIMS} (from 2030-01-01)" in shown.stdout
+    assert "counts towards levels from 2030-01-01" in run("show", AIMS, "-w", str(ws.root)).stdout

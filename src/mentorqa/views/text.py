@@ -80,6 +80,7 @@ def status(
         lines += _next_per_area(result)
     lines += _people_and_plan(result)
     lines += _lapses(result)
+    lines += _upcoming(result)
     unanswered = result.eligibility.unanswered
     if unanswered:
         lines.append(
@@ -91,6 +92,16 @@ def status(
             "'--area AREA' one practice area; 'mentorqa show INDICATOR' what one requires.[/]"
         )
     return lines
+
+
+def _upcoming(result: Assessment) -> Lines:
+    """New indicators of the framework that count towards levels only from their date."""
+    new = [r for r in result.indicators if r.upcoming]
+    if not new:
+        return []
+    shown = ", ".join(f"{esc(r.id)} (from {r.indicator.upcoming})" for r in new[:5])
+    more = f" and {len(new) - 5} more" if len(new) > 5 else ""
+    return [f"\nNew indicators, not yet counted: {shown}{more}; 'mentorqa show ID' says more."]
 
 
 def _lapses(result: Assessment) -> Lines:
