@@ -129,12 +129,22 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         """The state on disk of every recorded evidence file, re-hashing only what changed."""
         cache = ChecksumCache(self.root)
         states: dict[str, FileState] = {}
-        root = self.root.resolve()
+        root = str(self.root.resolve())
         folders = _Folders()
+        to_hash: dict[str, tuple[str, os.stat_result, str]] = {}
         for record in self.manifest.indicators.values():
             for item in record.evidence:
-                if item.file not in states:
-                    states[item.file] = _file_state(root, item.file, item.sha256, cache, folders)
+                if item.file in states or item.file in to_hash:
+                    continue
+                state, found = _file_state(root, item.file, folders)
+                if found is None:
+                    states[item.file] = state
+                else:
+                    to_hash[item.file] = (*found, item.sha256)
+        sums = cache.checksums([(path, info) for path, info, _ in to_hash.values()])
+        for file, (path, _, recorded) in to_hash.items():
+            value = sums.get(path)
+            states[file] = "missing" if value is None else "ok" if value == recorded else "changed"
         cache.save()
         return states
 
@@ -218,19 +228,24 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
 
 def _file_state(
-    root: Path, file: str, sha256: str, cache: ChecksumCache, folders: _Folders
-) -> FileState:
+    root: str, file: str, folders: _Folders
+) -> tuple[FileState, tuple[str, os.stat_result] | None]:
+    """A file's state where its place settles it, else its real path and status to hash.
+
+    Paths are plain strings here: a check over thousands of files spent most of its time
+    building ``Path`` objects."""
     try:
-        path, info = folders.locate(root / file)
-        if path != root and root not in path.parents:
-            return "outside"
-        if is_private(path.relative_to(root).as_posix()):
-            return "private"  # a link from evidence/ into private/ is private too
+        path, info = folders.locate(os.path.join(root, file))
+        inside = root.rstrip(os.sep) + os.sep
+        if path != root and not path.startswith(inside):
+            return "outside", None
+        if is_private(path[len(inside) :].replace(os.sep, "/")):
+            return "private", None  # a link from evidence/ into private/ is private too
         if info is None or not stat.S_ISREG(info.st_mode):
-            return "missing"
-        return "ok" if cache.checksum(path, info) == sha256 else "changed"
-    except OSError:
-        return "missing"
+            return "missing", None
+        return "ok", (path, info)
+    except (OSError, ValueError):
+        return "missing", None
 
 
 class _Folders:
@@ -238,22 +253,23 @@ class _Folders:
     is not a link costs one ``lstat`` (a full resolve costs one per part of the path)."""
 
     def __init__(self) -> None:
-        self.real: dict[Path, Path] = {}
+        self.real: dict[str, str] = {}
 
-    def locate(self, path: Path) -> tuple[Path, os.stat_result | None]:
+    def locate(self, path: str) -> tuple[str, os.stat_result | None]:
         """The file's real path and its status (of the target, for a link; None if missing)."""
-        if path.name in ("", ".."):
-            path = path.resolve()
+        folder, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            path = os.path.realpath(path)
         else:
-            folder = self.real.get(path.parent)
-            if folder is None:
-                folder = self.real[path.parent] = path.parent.resolve()
-            path = folder / path.name
+            real = self.real.get(folder)
+            if real is None:
+                real = self.real[folder] = os.path.realpath(folder)
+            path = os.path.join(real, name)
         try:
-            info = path.lstat()
+            info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
-                path = path.resolve()
-                info = path.stat()
+                path = os.path.realpath(path)
+                info = os.stat(path)
         except OSError:
             return path, None
         return path, info

@@ -190,6 +190,47 @@ class ChecksumCache:
             if isinstance(loaded, dict):
                 self.entries = loaded
 
+    def known(self, file: Path | str, info: os.stat_result) -> str | None:
+        """The cached checksum, if the file's size and mtime are still those it was made for."""
+        entry = self.entries.get(str(file))
+        if (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and entry[0] == info.st_size
+            and entry[1] == info.st_mtime_ns
+        ):
+            return str(entry[2])
+        return None
+
+    def checksums(self, files: list[tuple[str, os.stat_result]]) -> dict[str, str | None]:
+        """Checksums of many files: cached ones looked up, the rest read in two threads (the
+        hash releases the interpreter lock, so two cores hash at once). None: unreadable."""
+        found: dict[str, str | None] = {}
+        missing: list[tuple[str, os.stat_result]] = []
+        for file, info in files:
+            cached = self.known(file, info)
+            if cached is None:
+                missing.append((file, info))
+            else:
+                found[file] = cached
+        if missing:
+            from concurrent.futures import ThreadPoolExecutor
+
+            def one(item: tuple[str, os.stat_result]) -> str | None:
+                try:
+                    return sha256_of(Path(item[0]))
+                except OSError:
+                    return None
+
+            workers = 2 if len(missing) > 8 else 1
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for (file, info), value in zip(missing, pool.map(one, missing), strict=True):
+                    found[file] = value
+                    if value is not None:
+                        self.entries[str(file)] = [info.st_size, info.st_mtime_ns, value]
+                        self.dirty = True
+        return found
+
     def checksum(self, file: Path, info: os.stat_result | None = None) -> str:
         """The file's sha256, from the cache while its size and mtime match; ``info`` is the
         file's status where the caller already has it."""
