@@ -279,8 +279,7 @@ def _place(finding: Any, file: ManifestFile) -> Any:
     """The finding with the manifest line its node is on."""
     from dataclasses import replace
 
-    where = file.document.locate(finding.loc) if finding.loc else None
-    return replace(finding, line=where[0] if where else None)
+    return replace(finding, line=file.line_of(finding.loc) if finding.loc else None)
 
 
 def cost(framework: Framework, turnover: float | None, sector: str | None = None) -> results.Cost:

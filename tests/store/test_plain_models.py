@@ -10,11 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentorqa
 from mentorqa.frameworks import get
 from mentorqa.spec import framework_from, manifest_from, plain
 from mentorqa.spec.generate import TARGETS, generate
+from mentorqa.store.yamlio import LINES_DEPTH, line_of, line_tree, parse_document
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
 
@@ -117,3 +120,41 @@ def _cache_home() -> str:
     import os
 
     return os.environ["XDG_CACHE_HOME"]
+
+
+def _paths(data: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix]
+    if len(prefix) < 5:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                found += _paths(value, (*prefix, str(key)))
+        elif isinstance(data, list):
+            for index, value in enumerate(data):
+                found += _paths(value, (*prefix, index))
+    return found
+
+
+JUNK: list[str | int] = ["nope", 99, "function-after[...]", "0"]
+MANIFESTS = sorted((EXAMPLE.parent).glob("*/mentorqa.yaml"))
+
+
+@pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda p: p.parent.name)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_cached_lines_give_the_line_a_parse_gives(manifest: Path, data: st.DataObject) -> None:
+    """Findings get their line from the cache exactly as from the parsed file."""
+    document = parse_document(manifest.read_text(encoding="utf-8"), manifest)
+    tree = json.loads(json.dumps(line_tree(document.root)))
+    paths = _paths(document.data)
+    loc = list(data.draw(st.sampled_from(paths)))
+    # Mix in parts that are not there (locate skips them) and pydantic's type names.
+    for _ in range(data.draw(st.integers(0, 2))):
+        at = data.draw(st.integers(0, len(loc)))
+        junk = data.draw(st.sampled_from(JUNK))
+        loc.insert(at, junk)
+    expected = document.locate(loc)
+    found = line_of(tree, loc)
+    if found is not False:  # False: the cached tree stops short, and the file is parsed instead
+        assert found == (expected[0] if expected else None)
+    if len(loc) <= LINES_DEPTH:
+        assert found is not False

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,10 +28,17 @@ class ManifestFile:
     needed (a write, a finding's line), its document."""
 
     def __init__(
-        self, path: Path, text: str, manifest: Manifest, crlf: bool, document: Document | None
+        self,
+        path: Path,
+        text: str,
+        manifest: Manifest,
+        crlf: bool,
+        document: Document | None,
+        lines: Any = None,
     ) -> None:
         self.path, self.text, self.manifest, self.crlf = path, text, manifest, crlf
         self._document = document
+        self._lines = lines  # from the cache: where the nodes are, without a parse
 
     @property
     def document(self) -> Document:
@@ -39,6 +47,17 @@ class ManifestFile:
 
             self._document = parse_document(self.text, self.path)
         return self._document
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """The line a finding at ``loc`` is on (as ``Document.locate`` gives it)."""
+        if self._document is None and self._lines is not None:
+            from .yamlio import line_of
+
+            found = line_of(self._lines, loc)
+            if found is not False:
+                return None if found is None or found is True else int(found)
+        where = self.document.locate(loc)
+        return where[0] if where else None
 
     def draft(self) -> dict[str, Any]:
         """A copy of the plain data for a write to change."""
@@ -57,15 +76,15 @@ def read_manifest(root: Path, *, cache: bool = True) -> ManifestFile:
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     text = raw.replace("\r\n", "\n") if crlf else raw
     cached = _Cache(path, text) if cache else None
-    manifest = cached.get() if cached is not None else None
-    if manifest is not None:
-        return ManifestFile(path, text, manifest, crlf, None)
+    hit = cached.get() if cached is not None else None
+    if hit is not None:
+        return ManifestFile(path, text, hit[0], crlf, None, hit[1])
     from .yamlio import parse_document
 
     document = parse_document(text, path)
     checked = _validated(document.data, document)
     if cached is not None:
-        cached.put(checked)
+        cached.put(checked, document)
     return ManifestFile(path, text, decode(json.loads(checked)), crlf, document)
 
 
@@ -91,24 +110,29 @@ class _Cache:
         self.key = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8", "surrogatepass"))
         self.key_text = self.key.hexdigest()
 
-    def get(self) -> Manifest | None:
+    def get(self) -> tuple[Manifest, Any] | None:
+        """The manifest and its line tree, if the entry is for exactly this text."""
         if self.file is None:
             return None
         try:
             entry = json.loads(self.file.read_bytes())
-            if entry.get("key") != self.key_text:
+            if entry.get("key") != self.key_text or "lines" not in entry:
                 return None
-            return decode(entry["manifest"])
+            return decode(entry["manifest"]), entry["lines"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a broken one: read the manifest afresh
 
-    def put(self, dumped: str) -> None:
+    def put(self, dumped: str, document: Document) -> None:
         if self.file is None:
             return
+        from .yamlio import line_tree
+
+        lines = json.dumps(line_tree(document.root), separators=(",", ":"))
+        entry = f'{{"key": "{self.key_text}", "lines": {lines}, "manifest": {dumped}}}'
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_text(f'{{"key": "{self.key_text}", "manifest": {dumped}}}', encoding="utf-8")
+            temp.write_text(entry, encoding="utf-8")
             os.replace(temp, self.file)
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
@@ -163,7 +187,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
         raise WorkspaceError(
             Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
         ) from None
-    _Cache(path, text).put(checked)
+    _Cache(path, text).put(checked, written)
     return ManifestFile(path, text, decode(json.loads(checked)), current.crlf, written)
 
 

@@ -273,6 +273,60 @@ def locate(root: Node | None, loc: Sequence[str | int]) -> tuple[int, int] | Non
     return found
 
 
+LINES_DEPTH = 4  # deep enough for every place a check finding points at
+
+
+def line_tree(node: Node | None, depth: int = LINES_DEPTH) -> Any:
+    """The lines of a node tree, as plain data a cache can keep: enough for :func:`line_of` to
+    give the line :func:`locate` would, without parsing the file again.
+
+    A mapping is ``[line, {key: [key line, child]}]``, a sequence ``[line, [child, ...]]``, any
+    other node ``[line]``; below ``depth`` a collection is ``[line, None]`` (not kept)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    if isinstance(node, MappingNode):
+        if depth == 0:
+            return [line, None]
+        return [
+            line,
+            {
+                str(k.value): [k.start_mark.line + 1, line_tree(v, depth - 1)]
+                for k, v in node.value
+                if isinstance(k, ScalarNode)
+            },
+        ]
+    if isinstance(node, SequenceNode):
+        return [line, None] if depth == 0 else [line, [line_tree(v, depth - 1) for v in node.value]]
+    return [line]
+
+
+def line_of(tree: Any, loc: Sequence[str | int]) -> int | bool | None:
+    """The line :func:`locate` gives for ``loc``, from a :func:`line_tree`; ``False`` where the
+    tree was cut short before ``loc`` ends (the file must then be parsed)."""
+    if tree is None:
+        return None
+    node, found = tree, tree[0]
+    for part in loc:
+        if len(node) == 1:
+            break  # a scalar: locate stops here too
+        children = node[1]
+        if children is None:
+            return False
+        if isinstance(children, dict):
+            pair = children.get(str(part))
+            if pair is None:
+                continue
+            found, node = pair[0], pair[1]
+        else:
+            index = int(part) if str(part).isdigit() else -1
+            if not 0 <= index < len(children):
+                continue
+            node = children[index]
+            found = node[0]
+    return int(found)
+
+
 def _friendly(error: Any) -> str:
     kind = error["type"]
     loc = [p for p in error["loc"] if isinstance(p, (str, int))]
