@@ -235,17 +235,11 @@ class ChecksumCache:
         """The file's sha256, from the cache while its size and mtime match; ``info`` is the
         file's status where the caller already has it."""
         info = info or file.stat()
-        key = str(file)
-        entry = self.entries.get(key)
-        if (
-            isinstance(entry, list)
-            and len(entry) == 3
-            and entry[0] == info.st_size
-            and entry[1] == info.st_mtime_ns
-        ):
-            return str(entry[2])
+        cached = self.known(file, info)
+        if cached is not None:
+            return cached
         value = sha256_of(file)
-        self.entries[key] = [info.st_size, info.st_mtime_ns, value]
+        self.entries[str(file)] = [info.st_size, info.st_mtime_ns, value]
         self.dirty = True
         return value
 

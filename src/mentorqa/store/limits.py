@@ -26,6 +26,17 @@ def check_tree(root: Node, text: str, path: Path) -> None:
         _check_depth(text, path)
 
 
+def _too_deep(node: Node, path: Path) -> MentorqaError:
+    return MentorqaError(
+        Problem(
+            f"nested more than {MAX_DEPTH} levels deep; a hand-written file never is",
+            path,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
+    )
+
+
 def _check_nesting(root: Node, path: Path) -> None:
     """Refuse collections nested deeper than MAX_DEPTH; without aliases nothing else can grow
     past what the text holds, so only collections are walked (scalars cannot nest)."""
@@ -33,14 +44,7 @@ def _check_nesting(root: Node, path: Path) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise MentorqaError(
-                Problem(
-                    f"nested more than {MAX_DEPTH} levels deep; a hand-written file never is",
-                    path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                )
-            )
+            raise _too_deep(node, path)
         kind = type(node)
         if kind is MappingNode:
             for key, value in node.value:
@@ -60,14 +64,7 @@ def _check_tree(root: Node, path: Path) -> None:
     while stack:
         node, depth, done = stack.pop()
         if depth > MAX_DEPTH:
-            raise MentorqaError(
-                Problem(
-                    f"nested more than {MAX_DEPTH} levels deep; a hand-written file never is",
-                    path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                )
-            )
+            raise _too_deep(node, path)
         children = _children(node)
         if done:
             size = 1 + sum(expanded[id(child)] for child in children)
