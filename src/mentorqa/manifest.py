@@ -12,9 +12,6 @@ from typing import Any, ClassVar, Literal
 
 from .plain import Plain
 
-from .layout import EVIDENCE_DIR as EVIDENCE_DIR, MANIFEST as MANIFEST, MANIFEST_VERSION as MANIFEST_VERSION, PRIVATE_DIR as PRIVATE_DIR, SCHEMA_FILE as SCHEMA_FILE, STATE_DIR as STATE_DIR
-
-
 def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import ExitCode, MentorqaError, Problem, UsageError
 from .frameworks.model import Framework
-from .manifest import MANIFEST, PRIVATE_DIR, STATE_DIR
+from .layout import MANIFEST, PRIVATE_DIR, STATE_DIR
 
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3  # below 3 a group's figure is one or two services' own figure

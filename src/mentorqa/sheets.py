@@ -237,7 +237,7 @@ def build_framework(
             area_id, indicator = found
             rows[(list(areas).index(area_id), len(areas[area_id]))] = index
             areas[area_id].append(indicator)
-    data = _plain(plain.data(base, changed_only=True))
+    data = plain.data(base, changed_only=True)
     data.update(
         id=framework_id or base.id,
         version=version or f"{table.path.name}, on {base.id} {base.version}",
@@ -335,26 +335,16 @@ def _validated(
             )
         return Problem(message, table.path)
 
-    from .frameworks.model import decode
-    from .spec.framework import Framework as Schema
+    from .spec import framework_from
 
     framework: Framework | None = None
     try:
-        framework = decode(Schema.model_validate(data).model_dump(mode="json", by_alias=True))
+        framework = framework_from(data)
         found = [placed(f.loc, f.message) for f in check(framework)]
     except ValidationError as exc:
         found = [placed(_error_loc(e), _friendly(e)) for e in exc.errors()]
     problems += [p for p in found if p is not None]
     return framework if not problems else None
-
-
-def _plain(value: Any) -> Any:
-    """Model data as plain YAML-ready values (tuples as lists)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _yaml(data: dict[str, Any], source: Path, base: Framework) -> str:

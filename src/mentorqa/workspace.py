@@ -19,7 +19,8 @@ from . import assessment as assessment_module
 from . import results
 from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, resolve
 from .frameworks import Found, Framework, get
-from .manifest import MANIFEST, Manifest
+from .layout import MANIFEST
+from .manifest import Manifest
 from .recording.base import Draft, resolve_sector
 from .recording.mapping import MapWrites
 from .recording.migrate import MigrateWrites

@@ -15,8 +15,9 @@ import pytest
 import mentorqa
 from mentorqa.frameworks import get
 from mentorqa.frameworks.model import Framework, Milestone, Offset
+from mentorqa.plain import data as plain
 from mentorqa.resources import bundled_dir
-from mentorqa.spec import framework_from, plain
+from mentorqa.spec import framework_from
 
 from ..conftest import run
 

@@ -17,8 +17,9 @@ from mentorqa.assessment import assess
 from mentorqa.frameworks import get
 from mentorqa.frameworks.model import Framework, Offset
 from mentorqa.manifest import EvidenceFile, Manifest
+from mentorqa.plain import data as plain
 from mentorqa.rules.freshness import expires
-from mentorqa.spec import framework_from, manifest_from, plain
+from mentorqa.spec import framework_from, manifest_from
 
 from ..conftest import TODAY, run
 

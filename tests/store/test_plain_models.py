@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 import mentorqa
 from mentorqa.frameworks import get
-from mentorqa.spec import framework_from, manifest_from, plain
+from mentorqa.plain import data as plain
+from mentorqa.spec import framework_from, manifest_from
 from mentorqa.spec.generate import TARGETS, generate
-from mentorqa.store.yamlio import LINES_DEPTH, line_of, line_tree, parse_document
+from mentorqa.store.lines import line_of
+from mentorqa.store.yamlio import LINES_DEPTH, line_tree, parse_document
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
 

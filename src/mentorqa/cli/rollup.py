@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import MentorqaError, Problem, UsageError
-from ..manifest import MANIFEST
+from ..layout import MANIFEST
 from ..views import output_format
 from ..views.text import esc
 from ._common import err, report_error

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, fold, unknown
 from ..resources import bundled_dir
-from ..store.yamlio import Document, parse_document, read_text, validate
+from ..store.text import read_text
+from ..store.yamlio import Document, parse_document, validate
 from .model import Framework
 
 RELATIONS = ("equal", "subset", "superset", "intersect")

@@ -55,10 +55,9 @@ class Draft:
 
     def validated(self) -> Manifest:
         """The draft as a manifest, for rules that judge the state after the change."""
-        from ..manifest import decode
-        from ..spec.manifest import Manifest as Schema
+        from ..spec import manifest_from
 
-        return decode(Schema.model_validate(self.data).model_dump(mode="json", by_alias=True))
+        return manifest_from(self.data)
 
 
 def entry(**values: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from ..frameworks.model import Framework
 from ..rules import judgements
 from ..rules.evidence import PRIVATE_MESSAGE, is_private, needs_evidence
 from ..rules.indicators import indicator_results
-from ..store.files import inside, sha256_of
+from ..store.files import ChecksumCache, inside, sha256_of
 from ..values import today
 from .base import Change, Draft, Recorder, entry, resolve_sector
 
@@ -88,7 +88,11 @@ class RecordWrites(Recorder):
                 f"--valid-until {valid_until} is in the past: an expired document is not evidence; "
                 "record a current one"
             )
-        entries = [self._evidence_entry(Path(p), note, valid_until) for p in paths]
+        # The checksums go into the workspace's checksum cache too, so the next 'check' does
+        # not read every file just recorded again.
+        cache = ChecksumCache(self.root)
+        entries = [self._evidence_entry(Path(p), note, valid_until, cache) for p in paths]
+        cache.save()
 
         def change(draft: Draft) -> tuple[str, str | None]:
             evidence = draft.sequence("indicators", ind_id, "evidence")
@@ -110,7 +114,7 @@ class RecordWrites(Recorder):
         return self._change(change)
 
     def _evidence_entry(
-        self, path: Path, note: str | None, valid_until: dt.date | None = None
+        self, path: Path, note: str | None, valid_until: dt.date | None, cache: ChecksumCache
     ) -> dict[str, Any]:
         resolved = inside(self.root, path)
         if resolved.is_dir():
@@ -123,9 +127,11 @@ class RecordWrites(Recorder):
         if is_private(rel):
             raise UsageError(Problem(PRIVATE_MESSAGE, path))
         try:
-            digest, size = sha256_of(resolved), resolved.stat().st_size
+            info = resolved.stat()
+            digest, size = sha256_of(resolved), info.st_size  # what is recorded is read afresh
         except OSError as exc:
             raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
+        cache.remember(resolved, info, digest)
         return entry(
             file=rel,
             sha256=digest,

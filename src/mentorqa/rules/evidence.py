@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Literal
 
-from ..manifest import EVIDENCE_DIR, PRIVATE_DIR
+from ..layout import EVIDENCE_DIR, PRIVATE_DIR
 from .findings import Finding
 from .indicators import IndicatorResult
 

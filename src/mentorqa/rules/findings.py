@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..manifest import MANIFEST
+from ..layout import MANIFEST
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]

@@ -32,10 +32,3 @@ def framework_from(data: dict[str, Any]) -> Framework:
     from .framework import Framework as Schema
 
     return decode(Schema.model_validate(data).model_dump(mode="json", by_alias=True))
-
-
-def plain(model: Any) -> Any:
-    """A model's data as plain values (tuples as lists), every field shown."""
-    from ..plain import data
-
-    return data(model)

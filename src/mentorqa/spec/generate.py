@@ -188,18 +188,7 @@ def generate(which: str) -> str:
         from . import manifest as module  # type: ignore[no-redef]
 
         title = "The manifest model: a validated ``mentorqa.yaml``, as plain read-only objects."
-        names = ", ".join(
-            f"{n} as {n}"
-            for n in (
-                "EVIDENCE_DIR",
-                "MANIFEST",
-                "MANIFEST_VERSION",
-                "PRIVATE_DIR",
-                "SCHEMA_FILE",
-                "STATE_DIR",
-            )
-        )
-        extra = f"\n\nfrom .layout import {names}\n"
+        extra = ""
         dots = "."
         entry = "Manifest"
     models = _models(module)

@@ -227,21 +227,13 @@ class ChecksumCache:
                 for (file, info), value in zip(missing, pool.map(one, missing), strict=True):
                     found[file] = value
                     if value is not None:
-                        self.entries[str(file)] = [info.st_size, info.st_mtime_ns, value]
-                        self.dirty = True
+                        self.remember(file, info, value)
         return found
 
-    def checksum(self, file: Path, info: os.stat_result | None = None) -> str:
-        """The file's sha256, from the cache while its size and mtime match; ``info`` is the
-        file's status where the caller already has it."""
-        info = info or file.stat()
-        cached = self.known(file, info)
-        if cached is not None:
-            return cached
-        value = sha256_of(file)
+    def remember(self, file: Path | str, info: os.stat_result, value: str) -> None:
+        """Keep ``value`` as the checksum of ``file`` at this size and modification time."""
         self.entries[str(file)] = [info.st_size, info.st_mtime_ns, value]
         self.dirty = True
-        return value
 
     def save(self) -> None:
         if not self.dirty:

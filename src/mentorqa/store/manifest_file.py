@@ -17,6 +17,7 @@ from ..errors import MentorqaError, Problem, WorkspaceError
 from ..layout import MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
 from ..manifest import Manifest, decode
 from .files import cache_dir, write_atomic
+from .lines import line_of
 from .text import read_text
 
 if TYPE_CHECKING:  # YAML is parsed only where the cache cannot answer (and for writes)
@@ -51,11 +52,9 @@ class ManifestFile:
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The line a finding at ``loc`` is on (as ``Document.locate`` gives it)."""
         if self._document is None and self._lines is not None:
-            from .yamlio import line_of
-
             found = line_of(self._lines, loc)
             if found is not False:
-                return None if found is None or found is True else int(found)
+                return found
         where = self.document.locate(loc)
         return where[0] if where else None
 
@@ -150,11 +149,6 @@ class _Cache:
             os.replace(temp, self.file)
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
-
-
-def validated(data: dict[str, Any], document: Document) -> Manifest:
-    """``data`` (a changed copy of ``document``'s) as a manifest; located problems if invalid."""
-    return decode(json.loads(_validated(data, document)))
 
 
 def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..frameworks.model import Framework
@@ -42,8 +41,8 @@ def scaffold(
     name: str,
     turnover: int | float | None,
     dates: dict[str, date],
-    cycle: str | None = None,
-    schema_document: dict[str, object] | None = None,
+    cycle: str | None,
+    schema_document: dict[str, object],
 ) -> list[Path]:
     """Create the workspace's files in ``folder``; returns what was created."""
     text = new_manifest_text(
@@ -58,8 +57,7 @@ def scaffold(
         created.append(manifest)
         schema_file = folder / SCHEMA_FILE
         if not schema_file.exists():
-            document = schema_document if schema_document is not None else _manifest_schema()
-            schema_file.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            schema_file.write_text(json.dumps(schema_document, indent=2) + "\n", encoding="utf-8")
             created.append(schema_file)
         for sub in (EVIDENCE_DIR, PRIVATE_DIR):
             if not (folder / sub).exists():
@@ -93,9 +91,3 @@ def _gitignore(folder: Path) -> list[Path]:
         tail = "" if existing.endswith("\n") else "\n"
         path.write_text(existing + tail + "\n".join(missing) + "\n", encoding="utf-8")
     return []
-
-
-def _manifest_schema() -> dict[str, Any]:
-    from ..spec.manifest import json_schema
-
-    return json_schema()

@@ -24,8 +24,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import MentorqaError, Problem
 from .limits import check_tree, refuse_surrogates
-from .text import MAX_BYTES as MAX_BYTES
-from .text import read_text as read_text
 
 if TYPE_CHECKING:  # pydantic is imported only where a file is validated afresh
     from pydantic import BaseModel, ValidationError
@@ -299,32 +297,6 @@ def line_tree(node: Node | None, depth: int = LINES_DEPTH) -> Any:
     if isinstance(node, SequenceNode):
         return [line, None] if depth == 0 else [line, [line_tree(v, depth - 1) for v in node.value]]
     return [line]
-
-
-def line_of(tree: Any, loc: Sequence[str | int]) -> int | bool | None:
-    """The line :func:`locate` gives for ``loc``, from a :func:`line_tree`; ``False`` where the
-    tree was cut short before ``loc`` ends (the file must then be parsed)."""
-    if tree is None:
-        return None
-    node, found = tree, tree[0]
-    for part in loc:
-        if len(node) == 1:
-            break  # a scalar: locate stops here too
-        children = node[1]
-        if children is None:
-            return False
-        if isinstance(children, dict):
-            pair = children.get(str(part))
-            if pair is None:
-                continue
-            found, node = pair[0], pair[1]
-        else:
-            index = int(part) if str(part).isdigit() else -1
-            if not 0 <= index < len(children):
-                continue
-            node = children[index]
-            found = node[0]
-    return int(found)
 
 
 def _friendly(error: Any) -> str:
