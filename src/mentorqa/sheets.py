@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from . import plain
 from .errors import Problem, UsageError, fold, unknown
 from .frameworks.model import Framework
-from .recording.sheets import FORMULA, JUDGEMENT_COLUMNS, Table, cell, read_table, text, word
-from .values import today
+from .recording.sheets import JUDGEMENT_COLUMNS, Table, cell, read_table, text, word
+from .values import as_cell, today
 
 __all__ = ["COLUMNS", "JUDGEMENT_COLUMNS", "Table", "build_framework", "export", "read_table"]
 
@@ -109,7 +109,7 @@ def to_csv(rows: list[list[object]], *, bom: bool = True) -> bytes:
 
 
 def _guard(value: object) -> object:
-    return f"'{value}" if isinstance(value, str) and FORMULA.match(value) else value
+    return as_cell(value)
 
 
 def to_xlsx(sheets: dict[str, list[list[object]]], ws: Workspace) -> bytes:

@@ -100,3 +100,21 @@ def parse_amount(text: str, what: str = "amount") -> int | float:
     if not math.isfinite(value) or value > LARGEST_AMOUNT:
         raise UsageError(f"{what} '{text}' is too large")
     return value
+
+
+def visible(text: str) -> str:
+    """Control characters (ESC, NUL...) shown as escapes, so data cannot steer a terminal or a
+    log; line breaks are kept (each output decides what a line break may do)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
+
+
+# What a spreadsheet reads as a formula (a leading =, +, -, @, tab or CR, after any quotes).
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def as_cell(value: object) -> object:
+    """A value for a CSV or xlsx cell: text a spreadsheet would run as a formula gets a
+    leading quote; anything else is written as it is."""
+    return f"'{value}" if isinstance(value, str) and FORMULA.match(value) else value

@@ -204,10 +204,10 @@ def said(change: Any) -> None:
     from ..views.text import esc
 
     out.print(esc(change.summary))
-    if change.replaced:
-        err.print(f"({esc(change.replaced)})")
+    if change.replaced:  # stderr: one line each, whatever the text holds
+        err.print(f"({one_line(change.replaced)})")
     for warning in change.warnings:
-        err.print(f"[yellow]warning:[/] {esc(warning)}")
+        err.print(f"[yellow]warning:[/] {one_line(warning)}")
 
 
 def _date(text: str) -> date:

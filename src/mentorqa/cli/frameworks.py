@@ -12,7 +12,16 @@ from ..errors import ExitCode, FrameworkError
 from ..frameworks import discover, get, parse_framework
 from ..store.files import find_root
 from ..store.text import read_text
-from ._common import JsonOption, WorkspaceOption, err, out, print_json, report_error, show
+from ._common import (
+    JsonOption,
+    WorkspaceOption,
+    err,
+    one_line,
+    out,
+    print_json,
+    report_error,
+    show,
+)
 
 app = typer.Typer(
     help="List, show and validate assessment frameworks (the YAML files that declare practice "
@@ -35,7 +44,7 @@ def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
 
     found, problems = discover(_workspace_root(workspace))
     for problem in problems:
-        err.print(f"warning: skipped a broken framework file: {text.esc(problem)}", soft_wrap=True)
+        err.print(f"warning: skipped a broken framework file: {one_line(str(problem))}")
     if json:
         print_json(data.frameworks(found))
     else:

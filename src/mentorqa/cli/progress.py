@@ -18,6 +18,7 @@ from ._common import (
     WorkspaceOption,
     err,
     finish,
+    one_line,
     out,
     print_json,
     write_output,
@@ -171,8 +172,6 @@ def _check_format(json: bool, fmt: CheckFormat | None) -> CheckFormat:
 
 
 def warn_version(ws: Workspace) -> None:
-    from ..views.text import esc
-
     sentence = ws.version_warning()
     if sentence:
-        err.print(f"warning: {esc(sentence)}")
+        err.print(f"warning: {one_line(sentence)}")

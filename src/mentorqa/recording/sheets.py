@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import MentorqaError, Problem, UsageError, fold, unknown
 from ..frameworks.model import Framework
 from ..rules import judgements
-from ..values import SCHEMA_VERSION, today
+from ..values import FORMULA, SCHEMA_VERSION, today
 from .base import Draft, Recorder, entry
 
 # Whose judgement each trio of columns sets: the service's own, then the assessor's.
@@ -30,7 +30,6 @@ JUDGEMENT_COLUMNS = {
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": "", "\ufeff": ""})
 # A csv cell a spreadsheet would run as a formula; written with a leading "'" (and read back
 # without it) so that opening an export can never run a note as a formula.
-FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def text(value: object) -> str:

@@ -214,7 +214,7 @@ def new_manifest_text(
 
     lines = [
         f"# yaml-language-server: $schema=./{SCHEMA_FILE}",
-        f"# mentorqa workspace: the evidence manifest for {' '.join(framework_name.split())}.",
+        f"# mentorqa workspace: the evidence manifest for {_comment(framework_name)}.",
         "# Edit by hand or with mentorqa commands; comments you add are kept.",
         "# Run 'mentorqa status' to see what is still missing.",
         f"mentorqa: {MANIFEST_VERSION}",
@@ -239,3 +239,9 @@ def new_manifest_text(
         "indicators: {}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _comment(text: str) -> str:
+    """``text`` fit for a YAML comment line: no line break, and no character YAML refuses
+    (a control character in a framework's name would make the new manifest unreadable)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())

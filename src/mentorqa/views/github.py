@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Sequence
 
 from ..rules.findings import Finding
+from ..values import visible
 
 
 def escape_data(text: str) -> str:
@@ -45,7 +46,8 @@ def command(finding: Finding, base: str = "", strict: bool = False) -> str:
     if finding.line is not None:
         properties.append(f"line={finding.line}")
     properties.append(f"title={escape_property(finding.code)}")
-    return f"::{kind} {','.join(properties)}::{escape_data(f'{finding.code} {finding.message}')}"
+    message = visible(f"{finding.code} {finding.message}")  # no control character in the log
+    return f"::{kind} {','.join(properties)}::{escape_data(message)}"
 
 
 def render_github(findings: Sequence[Finding], base: str = "", strict: bool = False) -> list[str]:

@@ -18,14 +18,14 @@ def render_ics(result: Assessment) -> str:
     Each UID comes from the service, framework and milestone ids, so importing a newer export
     updates the events instead of adding copies.
     """
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     fw, service = result.framework, result.manifest.service.name
     calendar = Calendar()
     calendar.add("prodid", "-//mentorqa//mentorqa timeline//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", _text(f"{service}: {fw.name}"))
+    calendar.add("x-wr-calname", vText(_text(f"{service}: {fw.name}")))  # escaped as TEXT
     stamp = datetime.combine(result.today, datetime.min.time(), tzinfo=UTC)
     seed = hashlib.sha256(f"{service}\0{fw.id}".encode()).hexdigest()[:16]
     for m in result.milestones:

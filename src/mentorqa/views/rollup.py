@@ -26,7 +26,7 @@ from ..rollup import (
     median_shown,
     share_shown,
 )
-from ..values import SCHEMA_VERSION
+from ..values import SCHEMA_VERSION, as_cell
 
 FORMATS = ("md", "html", "csv", "json")
 HIDDEN = "—"  # what a suppressed figure reads as in md and html
@@ -314,7 +314,7 @@ def facts_rows(fw: Framework, summary: Summary, token: str) -> list[list[str]]:
             [
                 token,
                 fw.id,
-                fw.version,
+                str(as_cell(fw.version)),  # free text: a workspace's own framework file sets it
                 ind_id,
                 area.id,
                 ind.level,

@@ -19,20 +19,20 @@ from ..rules.costs import Quote
 from ..rules.findings import Finding
 from ..rules.levels import LevelResult
 from ..rules.timeline import MilestoneResult
+from ..values import visible as visible
 
 Lines = list[Any]  # strings with rich markup, tables, trees
 
 
-def visible(text: str) -> str:
-    """Control characters (ESC, NUL...) shown as escapes, so data cannot steer the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch == "\n" else repr(ch)[1:-1] for ch in text)
-
-
 def esc(value: object) -> str:
-    """Text shown as it is: markup escaped, control characters (ESC, NUL...) made visible."""
-    return escape(visible(str(value)))
+    """Text shown as it is: markup escaped, control characters (ESC, NUL...) made visible.
+
+    rich doubles a trailing backslash only when markup follows it, so a run of backslashes at
+    the end is closed with an empty tag: it then shows as written wherever the text lands."""
+    text = visible(str(value))
+    body = text.rstrip("\\")
+    trailing = len(text) - len(body)
+    return escape(body) + ("\\" * (2 * trailing) + "[dim][/dim]" if trailing else "")
 
 
 def _bar(done: int, total: int, terminal: bool, width: int = 20) -> str:
