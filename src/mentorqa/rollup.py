@@ -190,7 +190,7 @@ class Tally:
     def add(self, judged: Iterable[Judged], scale: tuple[int, int] | None) -> None:
         answered = [j for j in judged if j.status]
         met = sum(j.met for j in answered)
-        rated = [j.rating for j in answered if _on_scale(j.rating, scale)]
+        rated = [j.rating for j in answered if on_scale(j.rating, scale)]
         self.programs += bool(answered)
         self.met_programs += met > 0
         self.unmet_programs += met < len(answered)
@@ -201,7 +201,13 @@ class Tally:
         self.rating_sum += sum(r for r in rated if r is not None)
 
 
-def _on_scale(rating: int | None, scale: tuple[int, int] | None) -> bool:
+def scale_of(fw: Framework) -> tuple[int, int] | None:
+    """The framework's rating scale as (lowest, highest), or None where it has no rating."""
+    rating = fw.judgement.rating
+    return (rating.min, rating.max) if rating is not None else None
+
+
+def on_scale(rating: int | None, scale: tuple[int, int] | None) -> bool:
     # A rating the framework does not allow ('check' reports it) is left out of every figure.
     return rating is not None and scale is not None and scale[0] <= rating <= scale[1]
 
@@ -234,8 +240,7 @@ class Totals:
 
     @property
     def scale(self) -> tuple[int, int] | None:
-        rating = self.framework.judgement.rating
-        return (rating.min, rating.max) if rating is not None else None
+        return scale_of(self.framework)
 
     def add(self, summary: Summary) -> None:
         """Fold one workspace in."""
@@ -248,7 +253,7 @@ class Totals:
         for tally, members in zip(self.areas, self._area_slices, strict=True):
             tally.add((summary.indicators[n] for n in members), scale)
         used = Counter(
-            j.rating for j in summary.indicators if j.status and _on_scale(j.rating, scale)
+            j.rating for j in summary.indicators if j.status and on_scale(j.rating, scale)
         )
         self.rated_programs += bool(used)
         for value, count in used.items():

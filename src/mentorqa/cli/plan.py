@@ -96,7 +96,7 @@ def revise(
     when: Annotated[date | None, date_argument("Default: today.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Revise the agreed plan (NQMS: at the 12-month mini-review).
+    """Revise the agreed plan (NQMS: at the mini-review).
 
     The agreed version is kept in the plan's history; change the priorities, then agree the
     revised plan again with 'mentorqa plan agree'."""

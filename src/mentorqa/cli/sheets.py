@@ -57,9 +57,9 @@ def export(
 
     ws = open_workspace(workspace)
     to_stdout = output is None or str(output) == "-"
-    stdout = output is None or str(output) == "-"
+    formats = tuple(f.value for f in SheetFormat)
     chosen = output_format(
-        fmt.value if fmt is not None else None, output, ("xlsx", "csv"), "csv" if stdout else None
+        fmt.value if fmt is not None else None, output, formats, "csv" if to_stdout else None
     )
     if chosen == "xlsx" and to_stdout and sys.stdout.isatty():
         raise UsageError("an xlsx workbook is not for the terminal; give -o FILE.xlsx")

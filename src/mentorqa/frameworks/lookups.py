@@ -11,13 +11,22 @@ if TYPE_CHECKING:
         Cycle,
         Event,
         EvidenceMethod,
+        FeeBand,
         Indicator,
         JudgementScale,
         Level,
+        MembershipBand,
         Milestone,
         PracticeArea,
         ReportKind,
     )
+
+
+def in_band(band: FeeBand | MembershipBand, turnover: float) -> bool:
+    """Whether ``turnover`` falls in ``band`` (from its lower edge, up to but not including
+    the upper one)."""
+    below = band.turnover_below
+    return band.turnover_from <= turnover and (below is None or turnover < below)
 
 
 class OffsetWords:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .lookups import in_band
 from .model import DeclaredTotal, FeeBand, Framework, MembershipBand
 
 Loc = tuple[str | int, ...]
@@ -255,7 +256,7 @@ def _fees(fw: Framework) -> Iterable[Finding]:
         fixed = {
             s
             for s, b in fw.fees.sector_bands.items()
-            if b in bands and not _covers(band, bands[b].turnover_from)
+            if b in bands and not in_band(band, bands[b].turnover_from)
         }
         missing = sectors - set(band.amounts) - fixed
         extra = set(band.amounts) - sectors
@@ -265,11 +266,6 @@ def _fees(fw: Framework) -> Iterable[Finding]:
             )
         for sector in sorted(extra):
             yield Finding((*where, index, "amounts", sector), _unknown("sector", sector, sectors))
-
-
-def _covers(band: MembershipBand, turnover: float) -> bool:
-    below = band.turnover_below
-    return band.turnover_from <= turnover and (below is None or turnover < below)
 
 
 def _totals(fw: Framework) -> Iterable[Finding]:

@@ -106,7 +106,7 @@ class PlanWrites(Recorder):
 
     def revise_plan(self, date: dt.date) -> Change:
         """Keep the agreed plan as a version in its history and open it for revision; the
-        revised plan needs agreeing again (NQMS: the 12-month mini-review updates the plan)."""
+        revised plan needs agreeing again (NQMS: the mini-review updates the plan)."""
 
         def change(draft: Draft) -> tuple[str, str | None]:
             rules = plan.rules_of(draft.framework)

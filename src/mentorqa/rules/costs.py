@@ -5,12 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..frameworks.model import FeeBand, Framework, MembershipBand
-
-
-def _in_band(band: FeeBand | MembershipBand, turnover: float) -> bool:
-    below = band.turnover_below
-    return band.turnover_from <= turnover and (below is None or turnover < below)
+from ..frameworks.lookups import in_band
+from ..frameworks.model import FeeBand, Framework
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,7 @@ def quote(framework: Framework, turnover: float | None, sector: str | None = Non
             "or record it in the workspace (service: turnover:)"
         )
     else:
-        band = next(b for b in fees.bands if _in_band(b, turnover))
+        band = next(b for b in fees.bands if in_band(b, turnover))
         basis = turnover
         why = f"turnover {band_range(framework, band)}"
     years, notes = _years(framework, band, basis, sector)
@@ -110,7 +106,7 @@ def _years(
     chosen = sector or sectors[0]
     if chosen not in membership.sectors:
         raise UsageError(f"unknown sector '{chosen}'; use one of: {', '.join(sectors)}")
-    yearly = next(b for b in membership.bands if _in_band(b, basis)).amounts[chosen]
+    yearly = next(b for b in membership.bands if in_band(b, basis)).amounts[chosen]
     years = []
     for year in range(1, membership.years + 1):
         items: list[tuple[str, float]] = []

@@ -175,6 +175,7 @@ def _plan(result: Assessment) -> dict[str, Any] | None:
     if rules is None:
         return None
     shown = data.plan(result)
+    names = _area_names(result)
     progress = data.plan_progress(result) or {}
     return {
         "name": rules.name,
@@ -191,8 +192,7 @@ def _plan(result: Assessment) -> dict[str, Any] | None:
         "version": shown["version"],
         "history": shown["history"],
         "priorities": [
-            dict(p, area_name=_area_names(result).get(p["area"], p["area"]))
-            for p in shown["priorities"]
+            dict(p, area_name=names.get(p["area"], p["area"])) for p in shown["priorities"]
         ],
         "follow_up": [
             data.milestone(m) for m in result.milestones if m.after == rules.agreed_event

@@ -24,6 +24,8 @@ from ..rollup import (
     count_shown,
     mean_shown,
     median_shown,
+    on_scale,
+    scale_of,
     share_shown,
 )
 from ..values import SCHEMA_VERSION, as_cell
@@ -302,14 +304,13 @@ def facts_rows(fw: Framework, summary: Summary, token: str) -> list[list[str]]:
     """
     reached = [lv.id for lv, got in zip(fw.levels, summary.reached, strict=True) if got]
     statuses = fw.status_labels
-    scale = fw.judgement.rating
+    scale = scale_of(fw)
     rows = []
     for (ind_id, (area, ind)), judged in zip(
         fw.indicator_index.items(), summary.indicators, strict=True
     ):
         status = judged.status if judged.status in statuses or not judged.status else "other"
         rating = judged.rating
-        on_scale = rating is not None and scale is not None and scale.min <= rating <= scale.max
         rows.append(
             [
                 token,
@@ -320,7 +321,7 @@ def facts_rows(fw: Framework, summary: Summary, token: str) -> list[list[str]]:
                 ind.level,
                 status,
                 ("true" if judged.met else "false") if judged.status else "",
-                str(rating) if on_scale else "",
+                str(rating) if on_scale(rating, scale) else "",
                 judged.month,
                 reached[-1] if reached else "",
             ]
