@@ -166,6 +166,7 @@ LAYERS = {
         "rules",
         "assessment",
         "rollup",  # the roll-up's results, which its views format
+        "recording.mapping",  # the results of 'map', likewise
         "errors",
         "manifest",
         "values",

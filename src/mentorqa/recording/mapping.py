@@ -59,9 +59,14 @@ class Counterpart:
     def judged(self) -> bool:
         return self.status is not None
 
+    @property
+    def judgement(self) -> str:
+        """E.g. "met (assessor's judgement)", or "no judgement"."""
+        return f"{self.status} ({WHOSE[self.by or 'self']})" if self.judged else "no judgement"
+
     def describe(self) -> str:
         """E.g. 'QIM-SV-A01 met (assessor's judgement)'."""
-        return f"{self.indicator} {self.status} ({WHOSE[self.by or 'self']})"
+        return f"{self.indicator} {self.judgement}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
