@@ -132,9 +132,11 @@ def check(
     reached. Warnings (exit 0, or 1 with --strict): changed evidence, passed deadlines. An
     unfinished workspace with nothing wrong passes. Each finding has a code (docs/checks.md).
     """
-    from ..views import text
+    from ..views import output_format, text
 
-    chosen = _check_format(json, fmt)
+    chosen = CheckFormat(
+        output_format(fmt.value if fmt else None, None, tuple(CheckFormat), CheckFormat.text, json)
+    )
     ws = open_workspace(workspace)
     warn_version(ws)
     verdict = ws.check(level, strict)
@@ -160,15 +162,6 @@ def check(
         err.print(summary)
     text_view = [summary] if chosen is CheckFormat.text else []
     finish(verdict, chosen is CheckFormat.json, text_view)
-
-
-def _check_format(json: bool, fmt: CheckFormat | None) -> CheckFormat:
-    """--json is --format json; any other --format beside it is a contradiction, not a choice."""
-    from ..errors import UsageError
-
-    if json and fmt not in (None, CheckFormat.json):
-        raise UsageError(f"--json and --format {fmt.value} contradict each other; give one")
-    return CheckFormat.json if json else fmt or CheckFormat.text
 
 
 def warn_version(ws: Workspace) -> None:
