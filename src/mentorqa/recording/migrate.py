@@ -65,46 +65,48 @@ class MigrateWrites(Recorder):
     def migrate(self, to: str | Path, *, dry_run: bool = False) -> Migration:
         """Move the workspace to the framework ``to`` (an id, or a framework file, copied into
         the workspace's ``frameworks/`` folder so the workspace keeps finding it)."""
-        target, source_file = self._target(to)
+        target, given = self._target(to)
 
         def change(draft: Draft) -> Migration:
             done = _plan(draft.framework, target, draft.data, dry_run)
-            if source_file is not None:
-                done.framework_file = self._adopt(source_file, target, dry_run)
+            if given is not None:
+                done.framework_file = self._adopt(given, target, dry_run)
             return done
 
         migration: Migration = self._write(change)
         self._forget_framework()
         return migration
 
-    def _target(self, to: str | Path) -> tuple[Framework, Path | None]:
-        from ..frameworks.loader import load_framework
+    def _target(self, to: str | Path) -> tuple[Framework, str | None]:
+        """The framework to move to, and the text of the file it came from, if one was given
+        (read once: it is parsed here and copied into the workspace from the same text)."""
+        from ..frameworks.loader import parse_framework
         from ..frameworks.registry import get
+        from ..store.text import read_text
 
         path = Path(to)
         if path.suffix in (".yaml", ".yml") or path.is_file():
             if not path.is_file():
                 raise UsageError(f"no framework file {path}; give a file or a framework id")
-            return load_framework(path), path
+            text = read_text(path)
+            return parse_framework(text, path), text
         return get(str(to), self.root).framework, None
 
-    def _adopt(self, source: Path, target: Framework, dry_run: bool) -> str:
+    def _adopt(self, text: str, target: Framework, dry_run: bool) -> str:
         """Copy the framework file into the workspace, unless it is already the one found."""
-        folder = self.root / "frameworks"
-        destination = folder / f"{target.id}.yaml"
-        text = source.read_text(encoding="utf-8")
+        destination = self.root / "frameworks" / f"{target.id}.yaml"
+        shown = destination.relative_to(self.root).as_posix()
         if destination.is_file():
             if destination.read_text(encoding="utf-8") == text:
-                return destination.relative_to(self.root).as_posix()
+                return shown
             raise UsageError(
-                f"{destination.relative_to(self.root).as_posix()} already holds another version "
-                f"of '{target.id}'; give the new version an id of its own (for example "
-                f"'{target.id}-2027') or move that file aside first"
+                f"{shown} already holds another version of '{target.id}'; give the new version "
+                f"an id of its own (for example '{target.id}-2027') or move that file aside first"
             )
         if not dry_run:
-            folder.mkdir(exist_ok=True)
+            destination.parent.mkdir(exist_ok=True)
             write_atomic(destination, text)
-        return destination.relative_to(self.root).as_posix()
+        return shown
 
 
 def _plan(current: Framework, target: Framework, data: dict[str, Any], dry_run: bool) -> Migration:
