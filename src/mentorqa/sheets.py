@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import plain
+from . import plain, results
 from .errors import Problem, UsageError, fold, unknown
 from .frameworks.model import Framework
 from .recording.sheets import JUDGEMENT_COLUMNS, Table, cell, read_table, text, word
@@ -25,6 +25,7 @@ from .values import as_cell, today
 __all__ = ["COLUMNS", "JUDGEMENT_COLUMNS", "Table", "build_framework", "export", "read_table"]
 
 if TYPE_CHECKING:
+    from .assessment import Assessment
     from .workspace import Workspace
 
 # The columns of an export, in the contract's order; import reads the judgement columns.
@@ -49,14 +50,14 @@ BOM = b"\xef\xbb\xbf"
 # --- writing ----------------------------------------------------------------------------------
 
 
-def indicator_rows(ws: Workspace) -> list[list[object]]:
+def indicator_rows(assessed: Assessment) -> list[list[object]]:
     """One row per indicator of the framework, every level, in the columns of :data:`COLUMNS`.
 
     Judgements come from the manifest as recorded, scheduled ones (dated after today) too, so
     that a sheet imported unchanged changes nothing."""
-    recorded = ws.manifest.indicators
+    recorded = assessed.manifest.indicators
     rows: list[list[object]] = []
-    for r in ws.assess().indicators:
+    for r in assessed.indicators:
         record = recorded.get(r.id)
         row: list[object] = [r.id, r.area.id, r.level, r.title, r.method.id]
         for judgement in (record.self_, record.assessor) if record else (None, None):
@@ -70,15 +71,15 @@ def indicator_rows(ws: Workspace) -> list[list[object]]:
     return rows
 
 
-def _timeline_rows(ws: Workspace) -> list[list[object]]:
+def _timeline_rows(assessed: Assessment) -> list[list[object]]:
     fields = ("id", "title", "due", "state", "owner", "done_on")
-    milestones = ws.timeline().to_dict()["milestones"]
+    milestones = results.Timeline(assessed).to_dict()["milestones"]
     return [list(fields), *([m[f] for f in fields] for m in milestones)]
 
 
-def _plan_rows(ws: Workspace) -> list[list[object]]:
+def _plan_rows(assessed: Assessment) -> list[list[object]]:
     fields = ("goal", "area", "actions", "owner", "target")
-    priorities = ws.plan().to_dict()["priorities"]
+    priorities = results.Plan(assessed).to_dict()["priorities"]
     return [
         ["priority", *fields],
         *(
@@ -90,12 +91,16 @@ def _plan_rows(ws: Workspace) -> list[list[object]]:
 
 def export(ws: Workspace, fmt: str, *, bom: bool = True) -> bytes:
     """The workspace as an xlsx workbook or a csv file (``fmt``: 'xlsx' or 'csv')."""
-    rows: list[list[object]] = [list(COLUMNS), *indicator_rows(ws)]
+    assessed = ws.assess()  # once, for every sheet
+    rows: list[list[object]] = [list(COLUMNS), *indicator_rows(assessed)]
     if fmt == "csv":
         return to_csv(rows, bom=bom)
-    sheets: dict[str, list[list[object]]] = {"indicators": rows, "timeline": _timeline_rows(ws)}
+    sheets: dict[str, list[list[object]]] = {
+        "indicators": rows,
+        "timeline": _timeline_rows(assessed),
+    }
     if ws.framework.plan is not None:
-        sheets["plan"] = _plan_rows(ws)
+        sheets["plan"] = _plan_rows(assessed)
     return to_xlsx(sheets, ws)
 
 
