@@ -10,6 +10,7 @@ one line, so that no value can smuggle in a second line of YAML (:mod:`.yamlrend
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -39,17 +40,17 @@ _PREFIX = re.compile(r"(?:[!&]\S*\s+)*")
 _ANCHORS = "uses YAML anchors or aliases; edit it by hand"
 
 
-def _nodes(node: Node) -> list[Node]:
-    """``node`` and every node below it (aliased nodes once per use)."""
-    out, todo = [], [node]
+def _nodes(node: Node) -> Iterator[Node]:
+    """``node`` and every node below it (aliased nodes once per use), as they are reached: a
+    caller that stops early does not walk the rest of the tree."""
+    todo = [node]
     while todo:
         current = todo.pop()
-        out.append(current)
+        yield current
         if isinstance(current, MappingNode):
             todo.extend(part for pair in current.value for part in pair)
         elif isinstance(current, SequenceNode):
             todo.extend(current.value)
-    return out
 
 
 # Sequence items to delete, and runs of new values, each with the index it is inserted before.
@@ -178,6 +179,8 @@ class _Patcher:
         self.edits.append((start, end, new))
 
     def _guard(self, node: Node) -> None:
+        if not self.tainted:  # no anchor or alias in the file: nothing to walk for
+            return
         if any(id(inner) in self.tainted for inner in _nodes(node)):
             raise PatchError(f"line {node.start_mark.line + 1}: this value {_ANCHORS}")
 

@@ -191,6 +191,8 @@ class Layout:
                     mapping = gap
                 elif isinstance(value, SequenceNode) and offset is None and gap >= 0:
                     offset = gap
+            if mapping is not None and offset is not None:
+                break  # both found: the rest of the file cannot change them
         return cls(mapping or 2, 2 if offset is None else offset)
 
     def step(self, value: object) -> int:
