@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import mentorqa
+from mentorqa.resources import bundled_dir
 from mentorqa.rollup import (
     cells_shown,
     count_shown,
@@ -407,3 +408,23 @@ def test_a_roll_up_copies_no_services_data_into_the_cache_folder(ten: Path) -> N
     assert run("rollup", ten, "--min-group", "3", "--json").exit_code in (0, 1)
     after = set(cache.glob("*")) if cache.is_dir() else set()
     assert after == before
+
+
+def test_a_workspace_with_a_framework_file_of_its_own_is_not_added_up(ten: Path) -> None:
+    """Same id and version, other indicators: refused by name, never a traceback."""
+    own = ten / "w9" / "frameworks"
+    own.mkdir()
+    text = (bundled_dir("frameworks") / "nqms.yaml").read_text(encoding="utf-8")
+    first = text.index("      - id: A1\n")
+    (own / "nqms.yaml").write_text(
+        text[:first] + text[first:].replace("      - id: A1\n", "      - id: A1X\n", 1)
+    )
+    result = run("rollup", ten, "--min-group", "3", "--json")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "whose indicators differ" in result.stderr
+
+
+def test_facts_into_a_folder_is_a_clear_error(ten: Path, tmp_path: Path) -> None:
+    result = run("rollup", ten, "--min-group", "3", "--facts", tmp_path, "--json")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and "cannot be written" in result.stderr

@@ -394,3 +394,14 @@ def test_the_documented_sample_sheet_builds(tmp_path: Path) -> None:
     result = run("frameworks", "import", sample, "--base", base, "--id", "qim-sample", "-o", out)
     assert result.exit_code == 0, result.stderr
     assert "framework 'qim-sample'" in result.stdout
+
+
+def test_a_sheet_larger_than_any_file_mentorqa_reads_is_refused(qim_ws: Path) -> None:
+    """Not read into memory: /dev/zero or a huge export is one error line, exit 2."""
+    huge = qim_ws / "huge.csv"
+    with open(huge, "wb") as handle:
+        handle.truncate(65 * 2**20)  # sparse: no disk used
+    before = (qim_ws / "mentorqa.yaml").read_bytes()
+    result = run("import", huge, "-w", qim_ws)
+    assert result.exit_code == 2 and "is larger than 64 MiB" in result.stderr
+    assert (qim_ws / "mentorqa.yaml").read_bytes() == before

@@ -36,7 +36,12 @@ def facts_file(path: Path | None) -> Iterator[FactsWriter | None]:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = FactsWriter(handle)
             yield writer
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            raise MentorqaError(
+                Problem(f"cannot be written: {exc.strerror or exc}", path)
+            ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -12,6 +12,7 @@ Workspaces are read one at a time, in worker processes when there are many, and 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 from collections import Counter
@@ -52,6 +53,14 @@ class Summary:
     indicators: tuple[Judged, ...]  # in the framework's order
     reached: tuple[bool, ...]  # per level, lowest first
     days: tuple[int | None, ...]  # per framework event: days from the workspace's start
+    shape: str = ""  # the framework's indicators, levels and events, as a digest
+
+    def same_framework(self, other: Summary) -> bool:
+        return (self.framework, self.version, self.shape) == (
+            other.framework,
+            other.version,
+            other.shape,
+        )
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,15 @@ def summarise(root: Path, today: date) -> Summary | Broken:
         else None
         for e in fw.events
     )
-    return Summary(fw.id, manifest.framework_version or fw.version, judged, reached, days)
+    version = manifest.framework_version or fw.version
+    return Summary(fw.id, version, judged, reached, days, _shape(fw))
+
+
+def _shape(fw: Framework) -> str:
+    """What the figures are laid out by: two workspaces that both say 'qim 2022' but load
+    different files (one of their own) cannot be added up."""
+    parts = [*fw.indicator_index, "", *fw.level_ids, "", *(e.id for e in fw.events)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def read_all(
@@ -402,7 +419,7 @@ def rollup(
         if first is None:
             first = (root, summary)
             totals = Totals(_framework_of(summary.framework, root))
-        elif (summary.framework, summary.version) != (first[1].framework, first[1].version):
+        elif not summary.same_framework(first[1]):
             raise UsageError(_mixed(first, (root, summary)))
         assert totals is not None
         totals.add(summary)
@@ -421,6 +438,15 @@ def rollup(
 def _mixed(first: tuple[Path, Summary], other: tuple[Path, Summary]) -> list[Problem]:
     def name(s: Summary) -> str:
         return f"{s.framework} version '{s.version}'"
+
+    if name(first[1]) == name(other[1]):  # the same name, another file's indicators
+        return [
+            Problem(
+                f"uses a {name(other[1])} whose indicators differ from the one {first[0]} uses "
+                "(a framework file of its own?); a roll-up adds up one framework only",
+                other[0],
+            )
+        ]
 
     return [
         Problem(

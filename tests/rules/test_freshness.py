@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -198,4 +199,6 @@ def test_status_names_the_new_indicators_not_yet_counted(tmp_path: Path) -> None
     (folder / "qim.yaml").write_text(text, encoding="utf-8")
     shown = run("status", "-w", str(ws.root))
     assert f"New indicators, not yet counted: {AIMS} (from 2030-01-01)" in shown.stdout
+    # Nor is it counted among a practice area's indicators, done or to do.
+    assert re.search(r"The Service\s+0/8\s", shown.stdout), shown.stdout
     assert "counts towards levels from 2030-01-01" in run("show", AIMS, "-w", str(ws.root)).stdout

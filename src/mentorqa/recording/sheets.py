@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import MentorqaError, Problem, UsageError, fold, unknown
 from ..frameworks.model import Framework
 from ..rules import judgements
+from ..store.text import MAX_BYTES
 from ..values import FORMULA, SCHEMA_VERSION, today
 from .base import Draft, Recorder, entry
 
@@ -166,7 +167,10 @@ def _read_xlsx(path: Path) -> Table:
 
 
 def _read_csv(path: Path) -> Table:
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:  # no larger than any file mentorqa reads
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise UsageError(Problem(f"is larger than {MAX_BYTES // 2**20} MiB", path))
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -156,7 +156,7 @@ def _next_per_area(result: Assessment) -> Lines:
     table.add_column("next to do")
     scope = set(result.framework.level_ids[: result.framework.level_ids.index(towards.id) + 1])
     for found in result.areas:
-        mine = [r for r in found.indicators if r.level in scope]
+        mine = [r for r in found.indicators if r.level in scope and not r.upcoming]
         todo = [r for r in mine if r.id in still]
         if not mine:
             continue
