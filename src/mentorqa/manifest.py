@@ -485,7 +485,7 @@ class Manifest(Plain):
 
     __slots__ = ('mentorqa', 'framework', 'framework_version', 'cycle', 'service', 'privacy', 'dates', 'eligibility', 'indicators', 'interviews', 'case_studies', 'visit', 'areas', 'plan', 'plan_history', 'changes', 'statement', 'retired')
     _fields = ('mentorqa', 'framework', 'framework_version', 'cycle', 'service', 'privacy', 'dates', 'eligibility', 'indicators', 'interviews', 'case_studies', 'visit', 'areas', 'plan', 'plan_history', 'changes', 'statement', 'retired')
-    _defaults: ClassVar[dict[str, Any]] = {'mentorqa': 1, 'framework_version': '', 'cycle': None, 'privacy': Privacy(names_consent=False), 'dates': {}, 'eligibility': {}, 'indicators': {}, 'interviews': (), 'case_studies': (), 'visit': Visit(mode='on_site', assessor=''), 'areas': {}, 'plan': Plan(strengths=(), improvements=(), priorities=()), 'plan_history': (), 'changes': (), 'statement': Signature(name='', role=''), 'retired': {}}
+    _defaults: ClassVar[dict[str, Any]] = {'mentorqa': 2, 'framework_version': '', 'cycle': None, 'privacy': Privacy(names_consent=False), 'dates': {}, 'eligibility': {}, 'indicators': {}, 'interviews': (), 'case_studies': (), 'visit': Visit(mode='on_site', assessor=''), 'areas': {}, 'plan': Plan(strengths=(), improvements=(), priorities=()), 'plan_history': (), 'changes': (), 'statement': Signature(name='', role=''), 'retired': {}}
 
     mentorqa: int
     framework: str
@@ -509,7 +509,7 @@ class Manifest(Plain):
     def __init__(
         self,
         *,
-        mentorqa: int = 1,
+        mentorqa: int = 2,
         framework: str,
         framework_version: str = '',
         cycle: str | None = None,

@@ -19,7 +19,7 @@ from . import assessment as assessment_module
 from . import results
 from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, resolve
 from .frameworks import Found, Framework, get
-from .layout import MANIFEST
+from .layout import EVIDENCE_TABLE, MANIFEST
 from .manifest import Manifest
 from .recording.base import Draft, resolve_sector
 from .recording.mapping import MapWrites
@@ -108,7 +108,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     def protected_files(self) -> frozenset[Path]:
         """Files no output may replace: the manifest and every recorded evidence file."""
         root = self.root.resolve()
-        files = {self.path.resolve()}
+        files = {self.path.resolve(), (self.root / EVIDENCE_TABLE).resolve()}
         try:
             for record in self.manifest.indicators.values():
                 files.update((root / item.file).resolve() for item in record.evidence)
@@ -226,7 +226,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             self._file = current
             found = self._find_framework(current)
             self._found = found
-            draft = Draft(current.draft(), current.manifest, found.framework)
+            draft = Draft(current.draft(), current.manifest, found.framework, current.table)
             outcome = change(draft)
             if draft.data != current.document.data:
                 self._file = save_manifest(current, draft.data)

@@ -94,14 +94,17 @@ def test_a_symlinked_manifest_is_updated_where_it_points(tmp_path: Path, qim_ws:
 def test_the_next_write_clears_a_killed_writes_temporary_file(qim_ws: Path) -> None:
     stale = qim_ws / ".mentorqa.yaml.abc123.tmp"
     stale.write_text("half a manifest")
+    stale_table = qim_ws / ".mentorqa.evidence.tsv.abc123.tmp"
+    stale_table.write_text("half a table")
     fresh = qim_ws / ".mentorqa.yaml.def456.tmp"
     fresh.write_text("a write in progress")
     two_minutes_ago = stale.stat().st_mtime - 120
     os.utime(stale, (two_minutes_ago, two_minutes_ago))
+    os.utime(stale_table, (two_minutes_ago, two_minutes_ago))
     assert run("mark", "QIM-SV-A01", "met", "-w", qim_ws).exit_code == 0
-    assert not stale.exists()
+    assert not stale.exists() and not stale_table.exists()
     assert fresh.exists()  # younger than a minute: it may belong to a live writer
-    assert ".mentorqa.yaml.*.tmp" in (qim_ws / ".gitignore").read_text().splitlines()
+    assert ".mentorqa.*.tmp" in (qim_ws / ".gitignore").read_text().splitlines()
 
 
 def test_a_workspace_whose_lock_cannot_be_taken_is_a_clear_error(qim_ws: Path) -> None:

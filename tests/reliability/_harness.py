@@ -27,6 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-05-15"
 MANIFEST = "mentorqa.yaml"
+TABLE = "mentorqa.evidence.tsv"
 MENTORQA = [sys.executable, "-m", "mentorqa"]
 # A write that does not finish in this time is counted as stuck (a held or leaked lock).
 WRITE_TIMEOUT = 30.0
@@ -67,6 +68,8 @@ def build_workspace(folder: Path) -> Path:
     policy = ws_path / "evidence" / "policy.pdf"
     policy.write_bytes(b"%PDF- safeguarding policy")
     ws.add_evidence("QIM-SV-A01", policy, note="Aims on p.3")
+    # Not recorded yet: a killed 'evidence add' of it changes both the manifest and the table.
+    (ws_path / "evidence" / "minutes.pdf").write_bytes(b"%PDF- minutes of the board")
     ws.mark("QIM-SV-A01", "met", note="Business plan")
     ws.mark("QIM-SV-A02", "partly-met")
     ws.record_event("first_area_uploaded", dt.date(2026, 4, 14))
@@ -76,12 +79,13 @@ def build_workspace(folder: Path) -> Path:
 
 
 def temp_files(ws: Path) -> list[Path]:
-    """mentorqa's own temporary manifest files in the workspace root."""
+    """mentorqa's own temporary files (of the manifest and the evidence table) in the
+    workspace root."""
     try:
         names = os.listdir(ws)
     except OSError:
         return []
-    return [ws / n for n in names if n.startswith(f".{MANIFEST}.") and n.endswith(".tmp")]
+    return [ws / n for n in names if n.startswith(".mentorqa.") and n.endswith(".tmp")]
 
 
 def other_temp_files(ws: Path) -> list[Path]:
@@ -106,6 +110,7 @@ def parses(text: bytes) -> bool:
 KILL_WRITES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mark", ("mark", "QIM-SV-A03", "met", "--note", "killed mid-write?")),
     ("evidence", ("evidence", "add", "QIM-SV-A04", "evidence/policy.pdf", "--note", "p.9")),
+    ("new file", ("evidence", "add", "QIM-SV-A05", "evidence/minutes.pdf")),
     ("event", ("event", "evidence_complete", "2026-05-01")),
 )
 # The write that must succeed promptly after each kill (a held lock would make it wait).
@@ -128,9 +133,17 @@ class KillOutcome:
     other_temp_left: int = 0
 
 
-def expected_after(template: Path, work: Path, env: dict[str, str]) -> dict[str, bytes]:
+Files = tuple[bytes, bytes | None]  # the manifest, the evidence table (None: none)
+
+
+def files_of(ws: Path) -> Files:
+    table = ws / TABLE
+    return (ws / MANIFEST).read_bytes(), table.read_bytes() if table.exists() else None
+
+
+def expected_after(template: Path, work: Path, env: dict[str, str]) -> dict[str, Files]:
     """Each killed write's result when it runs to completion on a copy of the template."""
-    after: dict[str, bytes] = {}
+    after: dict[str, Files] = {}
     for name, args in KILL_WRITES:
         ws = work / f"after-{name}"
         shutil.copytree(template, ws)
@@ -139,7 +152,7 @@ def expected_after(template: Path, work: Path, env: dict[str, str]) -> dict[str,
         )
         if done.returncode != 0:
             raise RuntimeError(f"{name} failed on the template: {done.stderr.decode()}")
-        after[name] = (ws / MANIFEST).read_bytes()
+        after[name] = files_of(ws)
         shutil.rmtree(ws)
     return after
 
@@ -148,7 +161,7 @@ def kill_once(
     template: Path,
     ws: Path,
     env: dict[str, str],
-    after: dict[str, bytes],
+    after: dict[str, Files],
     write: str,
     mode: str,
     polls: int,
@@ -157,8 +170,7 @@ def kill_once(
     manifest, the lock and the temp files. No sleeps: moments are chosen by busy-polling."""
     args = dict(KILL_WRITES)[write]
     shutil.copytree(template, ws)
-    manifest = ws / MANIFEST
-    before = manifest.read_bytes()
+    before = files_of(ws)
     outcome = KillOutcome(write, mode, polls)
     proc = subprocess.Popen(
         [*MENTORQA, *args],
@@ -183,10 +195,12 @@ def kill_once(
     if outcome.killed:
         proc.kill()
     proc.wait()
-    text = manifest.read_bytes()
-    if text == before:
+    # The table is written first with the new lines (harmless to the old manifest), then the
+    # manifest: the old manifest may meet either table, the new one only the new table.
+    text, table = files_of(ws)
+    if text == before[0] and table in (before[1], after[write][1]):
         outcome.state = "before"
-    elif text == after[write]:
+    elif (text, table) == after[write]:
         outcome.state = "after"
     else:
         outcome.state = "corrupt"

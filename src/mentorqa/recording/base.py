@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import UsageError, resolve
 from ..frameworks.model import Framework
 from ..manifest import Manifest
+from ..store.evidence_table import Table, merged
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Draft:
     data: dict[str, Any]
     manifest: Manifest
     framework: Framework
+    table: Table = field(default_factory=dict)  # the evidence facts of mentorqa.evidence.tsv
     warnings: list[str] = field(default_factory=list)
 
     def mapping(self, *keys: str) -> dict[str, Any]:
@@ -57,7 +59,7 @@ class Draft:
         """The draft as a manifest, for rules that judge the state after the change."""
         from ..spec import manifest_from
 
-        return manifest_from(self.data)
+        return manifest_from(merged(self.data, self.table))
 
 
 def entry(**values: Any) -> dict[str, Any]:

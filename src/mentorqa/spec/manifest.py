@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..layout import MANIFEST_VERSION
+from ..layout import EVIDENCE_TABLE, MANIFEST_VERSION
 from ..values import LARGEST_AMOUNT, plausible
 
 
@@ -55,11 +55,21 @@ class Judgement(_Model):
     date: Day | None = None
 
 
+def _facts_elsewhere(schema: dict[str, Any]) -> None:
+    """In ``mentorqa.yaml`` an entry names its file; mentorqa keeps the checksum, size and day
+    in ``mentorqa.evidence.tsv`` (an entry written by version 1 may still carry them)."""
+    schema["required"] = ["file"]
+
+
 class EvidenceFile(_Model):
+    model_config = ConfigDict(json_schema_extra=_facts_elsewhere)
+
     file: FilePath = Field(description="Path relative to the workspace folder.")
-    sha256: str
-    size: int = Field(ge=0)
-    recorded: Day
+    sha256: str = Field(
+        description=f"Written by mentorqa in {EVIDENCE_TABLE} (version 1 wrote it here)."
+    )
+    size: int = Field(ge=0, description=f"Written by mentorqa in {EVIDENCE_TABLE}.")
+    recorded: Day = Field(description=f"Written by mentorqa in {EVIDENCE_TABLE}.")
     valid_until: Day | None = Field(
         None, description="The last day the document is valid (an insurance certificate)."
     )
@@ -134,10 +144,23 @@ class Signature(_Model):
     role: str = ""
 
 
+def _known_layout(version: int) -> int:
+    if not 1 <= version <= MANIFEST_VERSION:
+        raise ValueError(
+            f"layout {version} is not one this mentorqa knows (1 to {MANIFEST_VERSION}); a "
+            "newer mentorqa wrote it: upgrade mentorqa (pip install -U mentorqa)"
+        )
+    return version
+
+
 class Manifest(_Model):
     """Everything one service records: the contents of ``mentorqa.yaml``."""
 
-    mentorqa: int = Field(MANIFEST_VERSION, description="Version of this file's layout.")
+    mentorqa: Annotated[int, AfterValidator(_known_layout)] = Field(
+        MANIFEST_VERSION,
+        description=f"Version of this file's layout: 1, or {MANIFEST_VERSION}, where the "
+        f"evidence checksums are kept in {EVIDENCE_TABLE}.",
+    )
     framework: str = Field(description="Framework id, e.g. qim, nqms, qib or aps.")
     framework_version: str = ""
     cycle: str | None = Field(

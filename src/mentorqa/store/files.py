@@ -18,7 +18,8 @@ from typing import Any
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..layout import MANIFEST, STATE_DIR
 
-TEMP_PREFIX = f".{MANIFEST}."  # mentorqa's own temporary files: .mentorqa.yaml.XXXX.tmp
+# mentorqa's own temporary files: .mentorqa.yaml.XXXX.tmp and .mentorqa.evidence.tsv.XXXX.tmp
+TEMP_PREFIX = f".{MANIFEST.split('.')[0]}."
 TEMP_SUFFIX = ".tmp"
 
 

@@ -3,6 +3,7 @@ changes: comments, layout and the spelling of every untouched value stay byte fo
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -14,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import MentorqaError, Problem, WorkspaceError
-from ..layout import MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
+from ..layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
 from ..manifest import Manifest, decode
+from .evidence_table import Table, merged, parse_table, render_table, split, unrecorded
 from .files import cache_dir, write_atomic
 from .lines import line_of
 from .text import read_text
@@ -25,8 +27,9 @@ if TYPE_CHECKING:  # YAML is parsed only where the cache cannot answer (and for 
 
 
 class ManifestFile:
-    """One read of ``mentorqa.yaml``: its text, the validated manifest and, parsed when first
-    needed (a write, a finding's line), its document."""
+    """One read of ``mentorqa.yaml`` and ``mentorqa.evidence.tsv`` beside it: their texts, the
+    validated manifest (the evidence facts merged in) and, parsed when first needed (a write, a
+    finding's line), the manifest's document and the table of facts."""
 
     def __init__(
         self,
@@ -36,10 +39,24 @@ class ManifestFile:
         crlf: bool,
         document: Document | None,
         lines: Any = None,
+        table_text: str | None = None,
     ) -> None:
         self.path, self.text, self.manifest, self.crlf = path, text, manifest, crlf
         self._document = document
         self._lines = lines  # from the cache: where the nodes are, without a parse
+        self.table_text = table_text  # None: there is no mentorqa.evidence.tsv
+        self._table: Table | None = None
+
+    @property
+    def table_path(self) -> Path:
+        return self.path.parent / EVIDENCE_TABLE
+
+    @property
+    def table(self) -> Table:
+        """The evidence facts of ``mentorqa.evidence.tsv`` (empty when there is none)."""
+        if self._table is None:
+            self._table = parse_table(self.table_text, self.table_path) if self.table_text else {}
+        return self._table
 
     @property
     def document(self) -> Document:
@@ -79,34 +96,44 @@ def _copied(value: Any) -> Any:
 
 
 def read_manifest(root: Path, *, cache: bool = True) -> ManifestFile:
-    """Read the manifest: from the cache of validated manifests when its text is unchanged
-    (no YAML, no pydantic), otherwise parsed once and validated. ``cache=False`` neither reads
-    nor writes the cache (a roll-up copies no service's data into the cache folder)."""
+    """Read the manifest: from the cache of validated manifests when its text (and the evidence
+    table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
+    ``cache=False`` neither reads nor writes the cache (a roll-up copies no service's data into
+    the cache folder)."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
+    table_text = read_text(root / EVIDENCE_TABLE) if (root / EVIDENCE_TABLE).exists() else None
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
     # is patched as it is, so the lines a write does not touch keep theirs.
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     text = raw.replace("\r\n", "\n") if crlf else raw
-    cached = _Cache(path, text) if cache else None
+    cached = _Cache(path, text, table_text) if cache else None
     hit = cached.get() if cached is not None else None
     if hit is not None:
-        return ManifestFile(path, text, hit[0], crlf, None, hit[1])
+        return ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
     from .yamlio import parse_document
 
     document = parse_document(text, path)
-    checked = _validated(document.data, document)
+    table = parse_table(table_text, root / EVIDENCE_TABLE) if table_text else {}
+    checked = _validated(document.data, document, table)
     if cached is not None:
         cached.put(checked, document)
-    return ManifestFile(path, text, decode(json.loads(checked)), crlf, document)
+    found = ManifestFile(path, text, decode(json.loads(checked)), crlf, document, None, table_text)
+    found._table = table
+    return found
 
 
-def _validated(data: Any, document: Document) -> str:
-    """The manifest's validated JSON dump; located problems where it is not valid."""
+def _validated(data: Any, document: Document, table: Table) -> str:
+    """The manifest's validated JSON dump, the evidence facts of ``table`` merged in; located
+    problems where it is not valid."""
     from ..spec.manifest import Manifest as Schema
     from .yamlio import Document, validate
 
-    checked = validate(Schema, Document(document.path, document.text, data, document.root))
+    problems = unrecorded(data, table, document)
+    if problems:
+        raise MentorqaError(problems)
+    whole = Document(document.path, document.text, merged(data, table), document.root)
+    checked = validate(Schema, whole)
     return checked.model_dump_json(by_alias=True)
 
 
@@ -116,11 +143,12 @@ class _Cache:
     is never inside the workspace, and it holds JSON (never a pickle), so nothing committed
     to a workspace can stand in for its manifest."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, table_text: str | None) -> None:
         folder = cache_dir("manifests")
         where = str(path.resolve()).encode("utf-8", "surrogateescape")
         self.file = folder / f"{hashlib.sha256(where).hexdigest()}.json" if folder else None
-        self.key = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8", "surrogatepass"))
+        table = "\0no table" if table_text is None else f"\0table\0{table_text}"
+        self.key = hashlib.sha256(f"{__version__}\0{text}{table}".encode("utf-8", "surrogatepass"))
         self.key_text = self.key.hexdigest()
 
     def get(self) -> tuple[Manifest, Any] | None:
@@ -153,14 +181,20 @@ class _Cache:
 
 def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     """Write ``data`` over the manifest ``current`` was read from, patching only the changed
-    values. Nothing is written unless the new text reads back as exactly ``data`` and is valid."""
+    values. Nothing is written unless the new text reads back as exactly ``data`` and is valid.
+
+    Evidence facts written in ``data``'s entries (a new record, or a version 1 manifest) move
+    to ``mentorqa.evidence.tsv``, and the manifest becomes version 2; ``data`` is changed so.
+    The table is written first with every line old and new (so a manifest of either moment
+    finds its facts), then the manifest, then the table without lines nothing uses."""
     from . import yamlpatch
     from .yamlio import parse_document
 
     path = current.path
     document = current.document
+    table = current.table
     try:
-        checked = _validated(data, document)
+        checked = _validated(data, document, table)
     except MentorqaError as exc:
         raise WorkspaceError(
             [
@@ -176,8 +210,14 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 path,
             )
         )
+    manifest = decode(json.loads(checked))
+    if isinstance(data.get("mentorqa"), int) and data["mentorqa"] < MANIFEST_VERSION:
+        data["mentorqa"] = MANIFEST_VERSION
+    every_line, used = split(data, manifest, table)
     try:
         text = yamlpatch.rewrite(document.text, document.root, data, document.data)
+        table_text = render_table(every_line)
+        final_text = render_table({file: every_line[file] for file in used})
     except yamlpatch.PatchError as exc:
         raise WorkspaceError(Problem(f"not saved: {exc}", path)) from None
     except ValueError as exc:
@@ -189,14 +229,34 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
+    _replace(current.table_path, table_text, current.table_text)
     try:
         write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
+    except OSError as exc:
+        if current.table_text is not None and current.table_text != table_text:
+            with contextlib.suppress(OSError):
+                write_atomic(current.table_path, current.table_text)
+        raise WorkspaceError(
+            Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
+        ) from None
+    if final_text != table_text:  # lines nothing uses now; left for the next write if this fails
+        with contextlib.suppress(OSError):
+            write_atomic(current.table_path, final_text)
+            table_text = final_text
+    _Cache(path, text, table_text).put(checked, written)
+    return ManifestFile(path, text, manifest, current.crlf, written, None, table_text)
+
+
+def _replace(path: Path, text: str, old: str | None) -> None:
+    """Write the evidence table when its text changes; the manifest is not touched if not."""
+    if text == old:
+        return
+    try:
+        write_atomic(path, text)
     except OSError as exc:
         raise WorkspaceError(
             Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
         ) from None
-    _Cache(path, text).put(checked, written)
-    return ManifestFile(path, text, decode(json.loads(checked)), current.crlf, written)
 
 
 def new_manifest_text(

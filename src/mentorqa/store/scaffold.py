@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..frameworks.model import Framework
-from ..layout import EVIDENCE_DIR, MANIFEST, PRIVATE_DIR, SCHEMA_FILE, STATE_DIR
+from ..layout import EVIDENCE_DIR, EVIDENCE_TABLE, MANIFEST, PRIVATE_DIR, SCHEMA_FILE, STATE_DIR
+from .evidence_table import render_table
 from .files import TEMP_PREFIX, TEMP_SUFFIX
 from .manifest_file import new_manifest_text
 
@@ -25,7 +26,8 @@ _GITIGNORE = (
 _README = """# {framework}: evidence
 
 This folder is a mentorqa workspace: `mentorqa.yaml` records what the service has evidenced for
-{framework} ({owner}).
+{framework} ({owner}), and `mentorqa.evidence.tsv` the checksum, size and day mentorqa recorded
+for each evidence file (written by mentorqa, one line per file: commit both).
 
 - `evidence/`: documents you upload as evidence (policies, minutes, reports). Record each one
   with `mentorqa evidence add INDICATOR FILE`.
@@ -55,6 +57,10 @@ def scaffold(
         with open(manifest, "x", encoding="utf-8") as handle:
             handle.write(text)
         created.append(manifest)
+        table = folder / EVIDENCE_TABLE
+        if not table.exists():
+            table.write_text(render_table({}), encoding="utf-8")
+            created.append(table)
         schema_file = folder / SCHEMA_FILE
         if not schema_file.exists():
             schema_file.write_text(json.dumps(schema_document, indent=2) + "\n", encoding="utf-8")

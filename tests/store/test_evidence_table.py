@@ -1,0 +1,228 @@
+"""The evidence facts beside the manifest (``mentorqa.evidence.tsv``): version 1 workspaces read
+as before and move their facts there on the first write, losing nothing; check works from both;
+a missing or hand-broken table is a located error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mentorqa
+from mentorqa.errors import MentorqaError
+from mentorqa.store.evidence_table import HEADER, parse_table, render_table
+from tests.conftest import run
+
+TABLE = "mentorqa.evidence.tsv"
+
+
+def _version_1(ws: Path, files: dict[str, tuple[str, bytes]]) -> None:
+    """Rewrite ``ws``'s manifest as mentorqa 0.2 wrote it: version 1, every fact inline."""
+    lines = []
+    for rel, (indicator, data) in files.items():
+        path = ws / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        lines += [
+            f"  {indicator}:",
+            "    evidence:",
+            f"      - file: {rel}",
+            f"        sha256: {hashlib.sha256(data).hexdigest()}",
+            f"        size: {len(data)}",
+            "        recorded: 2026-04-01",
+            "        note: kept by hand  # a comment stays",
+        ]
+    manifest = ws / "mentorqa.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("mentorqa: 2", "mentorqa: 1")
+    text = text.replace("indicators: {}\n", "indicators:\n" + "\n".join(lines) + "\n")
+    manifest.write_text(text, encoding="utf-8")
+    (ws / TABLE).unlink()
+
+
+def _evidence(ws: Path) -> dict[str, list[tuple[str, str, int, dt.date, str]]]:
+    manifest = mentorqa.open_workspace(ws).manifest
+    return {
+        key: [(e.file, e.sha256, e.size, e.recorded, e.note) for e in record.evidence]
+        for key, record in manifest.indicators.items()
+        if record.evidence
+    }
+
+
+FILES = {
+    "evidence/b-policy.pdf": ("QIM-SV-A01", b"%PDF- policy"),
+    "evidence/a-minutes.pdf": ("QIM-SV-A02", b"%PDF- minutes"),
+}
+
+
+def test_a_version_1_workspace_moves_its_facts_on_the_first_write_losing_nothing(
+    qim_ws: Path,
+) -> None:
+    _version_1(qim_ws, FILES)
+    before = _evidence(qim_ws)
+    assert run("check", "-w", qim_ws).exit_code in (0, 1)  # read as it is, nothing written
+    assert not (qim_ws / TABLE).exists()
+
+    assert run("mark", "QIM-SV-A03", "met", "-w", qim_ws).exit_code == 0
+    assert _evidence(qim_ws) == before
+    text = (qim_ws / "mentorqa.yaml").read_text(encoding="utf-8")
+    assert "mentorqa: 2" in text and "sha256" not in text and "recorded:" not in text
+    assert "note: kept by hand  # a comment stays" in text
+    table = (qim_ws / TABLE).read_text(encoding="utf-8").splitlines()
+    assert table[0] == HEADER
+    assert [line.split("\t")[0] for line in table[1:]] == sorted(FILES)  # one line each, sorted
+    assert run("check", "-w", qim_ws).exit_code in (0, 1)
+    assert "changed" not in run("evidence", "list", "-w", qim_ws).stdout
+
+
+def test_a_file_recorded_twice_with_other_facts_keeps_them_in_the_manifest(
+    qim_ws: Path,
+) -> None:
+    _version_1(qim_ws, {"evidence/p.pdf": ("QIM-SV-A01", b"first")})
+    manifest = qim_ws / "mentorqa.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    other = hashlib.sha256(b"other").hexdigest()
+    entry = text[text.index("  QIM-SV-A01:") :].replace("QIM-SV-A01", "QIM-SV-A02")
+    manifest.write_text(text + entry.replace(hashlib.sha256(b"first").hexdigest(), other))
+    before = _evidence(qim_ws)
+    assert run("mark", "QIM-SV-A03", "met", "-w", qim_ws).exit_code == 0
+    assert _evidence(qim_ws) == before
+    assert manifest.read_text(encoding="utf-8").count("sha256:") == 2
+    assert (qim_ws / TABLE).read_text(encoding="utf-8") == HEADER + "\n"
+
+
+def test_evidence_add_and_remove_keep_one_sorted_line_per_file(qim_ws: Path) -> None:
+    for name in ("z.pdf", "a.pdf"):
+        (qim_ws / "evidence" / name).write_bytes(name.encode())
+    assert run("evidence", "add", "QIM-SV-A01", "evidence/z.pdf", cwd=qim_ws).exit_code == 0
+    assert run("evidence", "add", "QIM-SV-A02", "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    assert run("evidence", "add", "QIM-SV-A03", "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    lines = (qim_ws / TABLE).read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[0] for line in lines[1:]] == ["evidence/a.pdf", "evidence/z.pdf"]
+    assert lines[1].split("\t")[1:] == [hashlib.sha256(b"a.pdf").hexdigest(), "5", "2026-05-15"]
+    assert "sha256" not in (qim_ws / "mentorqa.yaml").read_text(encoding="utf-8")
+
+    assert run("evidence", "remove", "QIM-SV-A02", "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    assert "evidence/a.pdf" in (qim_ws / TABLE).read_text()  # QIM-SV-A03 still records it
+    assert run("evidence", "remove", "QIM-SV-A03", "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    assert "evidence/a.pdf" not in (qim_ws / TABLE).read_text()
+
+
+def test_check_compares_files_with_the_table_and_sees_an_edit_of_the_table(qim_ws: Path) -> None:
+    (qim_ws / "evidence" / "p.pdf").write_bytes(b"policy")
+    assert run("evidence", "add", "QIM-SV-A01", "evidence/p.pdf", cwd=qim_ws).exit_code == 0
+    assert "MQA" not in run("check", "-w", qim_ws, "--format", "github").stdout.replace(
+        "MQA202", ""
+    )
+    table = qim_ws / TABLE
+    table.write_text(table.read_text().replace(hashlib.sha256(b"policy").hexdigest(), "0" * 64))
+    listed = run("evidence", "list", "-w", qim_ws).stdout  # the cache must not answer
+    assert "changed" in listed
+
+
+def test_a_missing_table_is_one_clear_error(qim_ws: Path) -> None:
+    (qim_ws / "evidence" / "p.pdf").write_bytes(b"policy")
+    assert run("evidence", "add", "QIM-SV-A01", "evidence/p.pdf", cwd=qim_ws).exit_code == 0
+    (qim_ws / TABLE).unlink()
+    done = run("status", "-w", qim_ws)
+    assert done.exit_code == 2
+    assert done.stderr.count("error:") == 1
+    assert f"{TABLE}: is missing beside mentorqa.yaml" in done.stderr
+    assert f"git add {TABLE}" in done.stderr
+
+
+def test_an_entry_the_table_lacks_is_located_in_the_manifest(qim_ws: Path) -> None:
+    manifest = qim_ws / "mentorqa.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace(
+            "indicators: {}",
+            "indicators:\n  QIM-SV-A01:\n    evidence:\n      - file: evidence/x.pdf",
+        )
+    )
+    done = run("check", "-w", qim_ws)
+    assert done.exit_code == 2
+    line = text.splitlines().index("indicators: {}") + 4
+    assert f"mentorqa.yaml:{line}:" in done.stderr
+    assert "'mentorqa evidence add QIM-SV-A01 evidence/x.pdf'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("evidence/p.pdf\tnot-a-sum\t6\t2026-05-15", "is not a sha256"),
+        (f"evidence/p.pdf\t{'a' * 64}\tsix\t2026-05-15", "is not a size"),
+        (f"evidence/p.pdf\t{'a' * 64}\t6\t15/05/2026", "is not a day"),
+        (f"evidence/p.pdf\t{'a' * 64}\t6", "this line has 3"),
+    ],
+)
+def test_a_hand_broken_table_line_is_located(qim_ws: Path, line: str, said: str) -> None:
+    (qim_ws / "evidence" / "p.pdf").write_bytes(b"policy")
+    assert run("evidence", "add", "QIM-SV-A01", "evidence/p.pdf", cwd=qim_ws).exit_code == 0
+    table = qim_ws / TABLE
+    table.write_text(table.read_text() + line + "\n")
+    done = run("check", "-w", qim_ws)
+    assert done.exit_code == 2
+    assert f"{TABLE}:3:1: " in done.stderr and said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_layout_from_a_newer_mentorqa_is_refused_with_what_to_do(qim_ws: Path) -> None:
+    manifest = qim_ws / "mentorqa.yaml"
+    manifest.write_text(manifest.read_text().replace("mentorqa: 2", "mentorqa: 3"))
+    done = run("status", "-w", qim_ws)
+    assert done.exit_code == 2 and "upgrade mentorqa" in done.stderr
+
+
+def test_the_table_is_protected_from_outputs(qim_ws: Path) -> None:
+    before = (qim_ws / TABLE).read_bytes()
+    done = run("report", "-w", qim_ws, "-o", qim_ws / TABLE)
+    assert done.exit_code == 2 and (qim_ws / TABLE).read_bytes() == before
+
+
+_PATHS = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r\x0b\x0c"),
+    min_size=1,
+    max_size=40,
+).filter(lambda p: not any(ord(c) < 32 or ord(c) == 127 for c in p))
+_FACTS = st.tuples(
+    st.text("0123456789abcdef", min_size=64, max_size=64),
+    st.integers(0, 2**63 - 1),
+    st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_PATHS, _FACTS, max_size=20))
+def test_the_table_reads_back_as_written(table: dict[str, tuple[str, int, dt.date]]) -> None:
+    text = render_table(table)
+    assert parse_table(text, Path(TABLE)) == table
+    lines = text[:-1].split("\n")
+    assert lines[0] == HEADER and len(lines) == len(table) + 1 and lines[1:] == sorted(lines[1:])
+
+
+def test_a_path_with_a_control_character_is_never_written() -> None:
+    with pytest.raises(ValueError, match="control character"):
+        render_table({"evidence/a\tb.pdf": ("a" * 64, 1, dt.date(2026, 1, 1))})
+    with pytest.raises(MentorqaError):
+        parse_table(f"evidence/a\x1bb\t{'a' * 64}\t1\t2026-01-01\n", Path(TABLE))
+
+
+def test_the_library_sees_the_same_facts_as_before_the_move(tmp_path: Path) -> None:
+    os.environ["MENTORQA_TODAY"] = "2026-05-15"
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside", turnover=120_000)
+    doc = tmp_path / "ws" / "evidence" / "plan.pdf"
+    doc.write_bytes(b"plan")
+    ws.add_evidence("QIM-SV-A01", doc, note="p.2")
+    (item,) = mentorqa.open_workspace(tmp_path / "ws").manifest.indicators["QIM-SV-A01"].evidence
+    assert (item.file, item.sha256, item.size, item.recorded, item.note) == (
+        "evidence/plan.pdf",
+        hashlib.sha256(b"plan").hexdigest(),
+        4,
+        dt.date(2026, 5, 15),
+        "p.2",
+    )
