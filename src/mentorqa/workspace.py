@@ -38,7 +38,7 @@ from .store.files import (
     locked,
     remove_stale_temp_files,
 )
-from .store.manifest_file import ManifestFile, read_manifest, save_manifest
+from .store.manifest_file import ManifestFile, append_evidence, read_manifest, save_manifest
 from .store.scaffold import scaffold
 from .values import today
 
@@ -212,6 +212,16 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
     def _forget_framework(self) -> None:
         self._found = None
+
+    def _append_evidence(self, indicator: str, entries: list[dict[str, Any]]) -> bool:
+        with locked(self.root):
+            remove_stale_temp_files(self.root)
+            current = read_manifest(self.root, for_write=True)
+            self._file = current
+            saved = append_evidence(current, indicator, entries)
+            if saved is not None:
+                self._file = saved
+            return saved is not None
 
     def _write(self, change: Callable[[Draft], T]) -> T:
         """Run ``change`` on the fresh state inside the lock, then save what it changed."""

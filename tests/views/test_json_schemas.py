@@ -308,6 +308,8 @@ def test_check_with_errors_and_warnings(tmp_path: Path, monkeypatch: pytest.Monk
         "indicators:\n", "indicators:\n  QIM-SV-A1:\n    self:\n      status: met\n", 1
     )
     manifest.write_text(text, encoding="utf-8")
+    table = ws / "mentorqa.evidence.tsv"  # its recorded facts go with it
+    table.write_text(table.read_text().replace(evidence[2]["file"], "private/notes.md"))
     assert run("mark", "QIM-SV-E01", "met", "-w", ws).exit_code == 0  # met without evidence
     verdict = cli_json("check", "--json", "--level", "excellence", "-w", ws, codes=(1,))
     assert_valid("check", verdict)

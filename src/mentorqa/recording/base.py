@@ -111,6 +111,11 @@ class Recorder:
     def _forget_framework(self) -> None:
         """Look the framework up afresh next time (after a migration)."""
 
+    def _append_evidence(self, indicator: str, entries: list[dict[str, Any]]) -> bool:
+        """Record new evidence by appending it, where that can be done without the general
+        write (see ``store/append.py``); False where it cannot, and nothing was written."""
+        return False
+
     def _change(self, change: Callable[[Draft], tuple[str, str | None]]) -> Change:
         said: list[str] = []
 

@@ -93,6 +93,9 @@ class RecordWrites(Recorder):
         cache = ChecksumCache(self.root)
         entries = [self._evidence_entry(Path(p), note, valid_until, cache) for p in paths]
         cache.save()
+        names = ", ".join(f"{e['file']} ({e['size']:,} bytes)" for e in entries)
+        if self._append_evidence(ind_id, entries):  # new files: their lines, nothing else
+            return Change(f"Recorded for {ind_id}: {names}", self.manifest)
 
         def change(draft: Draft) -> tuple[str, str | None]:
             evidence = draft.sequence("indicators", ind_id, "evidence")
@@ -107,7 +110,6 @@ class RecordWrites(Recorder):
                 else:
                     index[new["file"]] = len(evidence)
                     evidence.append(new)
-            names = ", ".join(f"{e['file']} ({e['size']:,} bytes)" for e in entries)
             replaced = f"recorded afresh: {', '.join(afresh)}" if afresh else None
             return f"Recorded for {ind_id}: {names}", replaced
 

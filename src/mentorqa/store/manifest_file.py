@@ -17,7 +17,7 @@ from .. import __version__
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
 from ..manifest import Manifest, decode
-from .evidence_table import Table, merged, parse_table, render_table, split, unrecorded
+from .evidence_table import FACTS, Table, merged, parse_table, render_table, split, unrecorded
 from .files import cache_dir, write_atomic
 from .lines import line_of
 from .text import read_text
@@ -46,6 +46,7 @@ class ManifestFile:
         self._lines = lines  # from the cache: where the nodes are, without a parse
         self.table_text = table_text  # None: there is no mentorqa.evidence.tsv
         self._table: Table | None = None
+        self.cached_json: dict[str, Any] | None = None  # the cache's JSON, kept for a write
 
     @property
     def table_path(self) -> Path:
@@ -95,11 +96,11 @@ def _copied(value: Any) -> Any:
     return value if isinstance(value, _SHARED) else copy.deepcopy(value)
 
 
-def read_manifest(root: Path, *, cache: bool = True) -> ManifestFile:
+def read_manifest(root: Path, *, cache: bool = True, for_write: bool = False) -> ManifestFile:
     """Read the manifest: from the cache of validated manifests when its text (and the evidence
     table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
     ``cache=False`` neither reads nor writes the cache (a roll-up copies no service's data into
-    the cache folder)."""
+    the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence`."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
     table_text = read_text(root / EVIDENCE_TABLE) if (root / EVIDENCE_TABLE).exists() else None
@@ -110,7 +111,9 @@ def read_manifest(root: Path, *, cache: bool = True) -> ManifestFile:
     cached = _Cache(path, text, table_text) if cache else None
     hit = cached.get() if cached is not None else None
     if hit is not None:
-        return ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
+        found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
+        found.cached_json = hit[2] if for_write else None
+        return found
     from .yamlio import parse_document
 
     document = parse_document(text, path)
@@ -151,15 +154,15 @@ class _Cache:
         self.key = hashlib.sha256(f"{__version__}\0{text}{table}".encode("utf-8", "surrogatepass"))
         self.key_text = self.key.hexdigest()
 
-    def get(self) -> tuple[Manifest, Any] | None:
-        """The manifest and its line tree, if the entry is for exactly this text."""
+    def get(self) -> tuple[Manifest, Any, dict[str, Any]] | None:
+        """The manifest, its line tree and its JSON, if the entry is for exactly this text."""
         if self.file is None:
             return None
         try:
             entry = json.loads(self.file.read_bytes())
             if entry.get("key") != self.key_text or "lines" not in entry:
                 return None
-            return decode(entry["manifest"]), entry["lines"]
+            return decode(entry["manifest"]), entry["lines"], entry["manifest"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a broken one: read the manifest afresh
 
@@ -168,8 +171,14 @@ class _Cache:
             return
         from .yamlio import line_tree
 
-        lines = json.dumps(line_tree(document.root), separators=(",", ":"))
-        entry = f'{{"key": "{self.key_text}", "lines": {lines}, "manifest": {dumped}}}'
+        self.store(dumped, line_tree(document.root))
+
+    def store(self, dumped: str, lines: Any) -> None:
+        """Keep the validated manifest's JSON dump and its line tree for this text."""
+        if self.file is None:
+            return
+        tree = json.dumps(lines, separators=(",", ":"))
+        entry = f'{{"key": "{self.key_text}", "lines": {tree}, "manifest": {dumped}}}'
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temp = self.file.with_suffix(f".{os.getpid()}.tmp")
@@ -229,16 +238,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
-    _replace(current.table_path, table_text, current.table_text)
-    try:
-        write_atomic(path, text.replace("\n", "\r\n") if current.crlf else text)
-    except OSError as exc:
-        if current.table_text is not None and current.table_text != table_text:
-            with contextlib.suppress(OSError):
-                write_atomic(current.table_path, current.table_text)
-        raise WorkspaceError(
-            Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
-        ) from None
+    _write_both(current, text, table_text)
     if final_text != table_text:  # lines nothing uses now; left for the next write if this fails
         with contextlib.suppress(OSError):
             write_atomic(current.table_path, final_text)
@@ -247,16 +247,81 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     return ManifestFile(path, text, manifest, current.crlf, written, None, table_text)
 
 
-def _replace(path: Path, text: str, old: str | None) -> None:
-    """Write the evidence table when its text changes; the manifest is not touched if not."""
-    if text == old:
-        return
+def _write_both(current: ManifestFile, text: str, table_text: str) -> None:
+    """The evidence table (when its text changes), then the manifest; if the manifest cannot be
+    written, the table is put back, so a failed write changes nothing."""
+
+    def failed(exc: OSError, path: Path) -> WorkspaceError:
+        said = f"not saved: cannot be written ({exc.strerror or exc}); nothing changed"
+        return WorkspaceError(Problem(said, path))
+
+    if table_text != current.table_text:
+        try:
+            write_atomic(current.table_path, table_text)
+        except OSError as exc:
+            raise failed(exc, current.table_path) from None
     try:
-        write_atomic(path, text)
+        write_atomic(current.path, text.replace("\n", "\r\n") if current.crlf else text)
     except OSError as exc:
-        raise WorkspaceError(
-            Problem(f"not saved: cannot be written ({exc.strerror or exc}); nothing changed", path)
-        ) from None
+        if table_text != current.table_text:
+            with contextlib.suppress(OSError):
+                if current.table_text is None:
+                    current.table_path.unlink()
+                else:
+                    write_atomic(current.table_path, current.table_text)
+        raise failed(exc, current.path) from None
+
+
+def append_evidence(
+    current: ManifestFile, indicator: str, entries: list[dict[str, Any]]
+) -> ManifestFile | None:
+    """Record new evidence ``entries`` (each with its facts) for ``indicator`` by splicing their
+    lines into the manifest and the table, without parsing or validating what is already there
+    (see ``append.py``); None where that cannot be done for certain, for the general write."""
+    from ..manifest import EvidenceFile
+    from . import append
+
+    raw, manifest = current.cached_json, current.manifest
+    record = manifest.indicators.get(indicator)
+    found = append.evidence_list(current._lines, indicator)
+    if raw is None or found is None or record is None or manifest.mentorqa != MANIFEST_VERSION:
+        return None
+    if set(EvidenceFile._fields) != {"file", *FACTS, "valid_until", "note"}:
+        return None  # a new field: the general write knows it
+    files = [e.file for e in record.evidence]
+    new_files = [e["file"] for e in entries]
+    if len(set(new_files)) != len(new_files) or set(new_files) & set(files):
+        return None  # recorded afresh: the general write replaces the entry
+    if not all(append.fit(file) for file in new_files):
+        return None
+    facts = {e["file"]: (e["sha256"], e["size"], e["recorded"]) for e in entries}
+    in_manifest = [{k: v for k, v in e.items() if k not in FACTS} for e in entries]
+    key_line, items = found
+    spliced = append.splice(current.text, key_line, items[-1][0], in_manifest, files)
+    table_text = append.table_with(current.table_text, facts)
+    if spliced is None or table_text is None:
+        return None
+    text, starts, added = spliced
+    added_items = [EvidenceFile(**{**EvidenceFile._defaults, **e}) for e in entries]
+    new_record = record.replace(evidence=(*record.evidence, *added_items))
+    new_manifest = manifest.replace(indicators={**manifest.indicators, indicator: new_record})
+    _write_both(current, text, table_text)
+    # The cache learns the new text: the JSON gains the entries, the lines after them move.
+    raw["indicators"][indicator]["evidence"].extend(
+        {k: _json_value(getattr(item, k)) for k in EvidenceFile._fields} for item in added_items
+    )
+    lines = current._lines
+    append.shift(lines, starts[0] - 1, added)
+    pattern = items[-1][1:]
+    items.extend([start, *pattern] for start in starts)
+    _Cache(current.path, text, table_text).store(json.dumps(raw), lines)
+    saved = ManifestFile(current.path, text, new_manifest, current.crlf, None, lines, table_text)
+    saved.cached_json = raw
+    return saved
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def new_manifest_text(

@@ -1,0 +1,181 @@
+"""Recording new evidence without reading the whole workspace again: the new entries' lines are
+spliced into ``mentorqa.yaml`` after the indicator's last entry, and their lines into the
+evidence table, so ``evidence add`` costs what it adds, not what is already recorded.
+
+It applies only where the answer is certain: a manifest whose validated form and line tree came
+from the cache (so its text was validated as it is), version 2, an indicator that already lists
+evidence in block style, files not yet recorded for it, and paths and values that need nothing
+but the scalar renderer. The indicator's list, spliced, is parsed again on its own and must read
+as the old list plus the new entries. Anything else returns None, and the caller takes the
+general write (parse, patch, validate everything).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from .evidence_table import HEADER, Facts
+from .yamlrender import render_scalar
+
+# A block sequence item that is a block mapping starting on the dash's line: "  - file: x".
+_ITEM = re.compile(r"( *)-( +)[^\s#&*!|>'\"\[{%@`,?:-][^#]*?:(?: |$)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_KEEP = re.compile(r"[|>][1-9]?\+|[|>]\+")  # "|+", ">2+": a block scalar keeping blank lines
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def evidence_list(lines: Any, indicator: str) -> tuple[int, list[Any]] | None:
+    """The line of the indicator's ``evidence:`` key and its items' line nodes, from a cached
+    line tree (see ``yamlio.line_tree``)."""
+    try:
+        record = lines[1]["indicators"][1][1][indicator][1]
+        key_line, sequence = record[1]["evidence"]
+        items = sequence[1]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(key_line, int) or not isinstance(items, list) or not items:
+        return None
+    return key_line, items
+
+
+def splice(
+    text: str,
+    key_line: int,
+    last_item: int,
+    entries: list[dict[str, Any]],
+    files: list[str],
+) -> tuple[str, list[int], int] | None:
+    """``text`` with ``entries`` appended to the block sequence whose key is on ``key_line``,
+    whose last item starts on ``last_item`` (lines from 1) and whose entries record ``files``;
+    with the line each new entry starts on and the number of lines added. None where this
+    cannot be done for certain."""
+    if "\t" in text or "\r" in text:
+        return None
+    lines = text.split("\n")
+    if not 1 <= key_line < last_item <= len(lines):
+        return None
+    key_indent = _indent(lines[key_line - 1])
+    first = _ITEM.match(lines[last_item - 1])
+    if first is None:
+        return None
+    dash = len(first.group(1))
+    if dash < key_indent:
+        return None
+    end = last_item  # the index of the line after the item's last line of content
+    at = last_item
+    while at < len(lines):
+        line = lines[at]
+        if _content(line):
+            if _indent(line) <= dash:
+                break
+            end = at + 1
+        at += 1
+    if any(_KEEP.search(line) for line in lines[last_item - 1 : end]):
+        return None  # a block scalar that keeps its trailing blank lines: they would move
+    if at < len(lines):  # what follows the list: a key of the record, or a line further out
+        following = lines[at]
+        if _indent(following) > key_indent or following.lstrip(" ").startswith("-"):
+            return None
+    gap = " " * len(first.group(2))
+    new_lines: list[str] = []
+    starts: list[int] = []
+    for entry in entries:
+        starts.append(end + len(new_lines) + 1)
+        for n, (key, value) in enumerate(entry.items()):
+            lead = " " * dash + "-" + gap if n == 0 else " " * (dash + 1 + len(gap))
+            new_lines.append(f"{lead}{key}: {render_scalar(value)}")
+    spliced = lines[:end] + new_lines + lines[end:]
+    # The list again, on its own: it must read as the old entries and then the new ones.
+    region = spliced[key_line - 1 : end + len(new_lines)]
+    if end == len(lines) or not _reads_as(region, key_indent, len(new_lines), files, entries):
+        return None  # (at the end of a file without a final line break, a value would change)
+    return "\n".join(spliced), starts, len(new_lines)
+
+
+def _reads_as(
+    region: list[str], indent: int, added: int, files: list[str], entries: list[dict[str, Any]]
+) -> bool:
+    """Whether the list in ``region`` (its key's line, its entries, then the new ones) reads as
+    the same entries as without the new lines, recording ``files``, then ``entries``."""
+    if any(_content(line) and _indent(line) < indent for line in region):
+        return False
+    old = _listed(region[: len(region) - added], indent)
+    new = _listed(region, indent)
+    if old is None or new is None or len(old) != len(files) or new[: len(old)] != old:
+        return False
+    return [i.get("file") if isinstance(i, dict) else None for i in old] == files and (
+        new[len(old) :] == entries
+    )
+
+
+def _listed(region: list[str], indent: int) -> list[Any] | None:
+    from pathlib import Path
+
+    from ..errors import MentorqaError
+    from .yamlio import load_safe
+
+    fragment = "\n".join(line[indent:] if _content(line) else "" for line in region) + "\n"
+    try:
+        data = load_safe(fragment, Path("fragment"))
+    except (MentorqaError, ValueError, TypeError, RecursionError):
+        return None
+    if not isinstance(data, dict) or list(data) != ["evidence"]:
+        return None
+    listed = data["evidence"]
+    return listed if isinstance(listed, list) else None
+
+
+def fit(path: str) -> bool:
+    """Whether a path can go into the table as it is: no control character, which its
+    tab-separated lines could not hold (the general write refuses it with its reason)."""
+    return not _CONTROL.search(path)
+
+
+def table_with(table_text: str | None, new: dict[str, Facts]) -> str | None:
+    """The evidence table's text with lines for ``new`` added in path order; None if one of
+    them is listed already with other facts (the general write keeps such facts inline)."""
+    lines = (table_text or HEADER + "\n").split("\n")
+    if lines[0] != HEADER or lines[-1] != "":
+        return None
+    body = lines[1:-1]
+    keys = [line.split("\t", 1)[0] for line in body]
+    for file, (sha256, size, recorded) in sorted(new.items()):
+        line = f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}"
+        at = bisect.bisect_left(keys, file)
+        if at < len(keys) and keys[at] == file:
+            if body[at] != line:
+                return None
+            continue
+        keys.insert(at, file)
+        body.insert(at, line)
+    return "\n".join([HEADER, *body]) + "\n"
+
+
+def shift(node: Any, after: int, by: int) -> None:
+    """Move every line of a line tree past ``after`` down by ``by`` lines, in place."""
+    if not isinstance(node, list) or not node:
+        return
+    if isinstance(node[0], int) and node[0] > after:
+        node[0] += by
+    if len(node) < 2:
+        return
+    child = node[1]
+    if isinstance(child, dict):
+        for pair in child.values():
+            if isinstance(pair, list) and pair and isinstance(pair[0], int) and pair[0] > after:
+                pair[0] += by
+            if isinstance(pair, list) and len(pair) > 1:
+                shift(pair[1], after, by)
+    elif isinstance(child, list):
+        for item in child:
+            shift(item, after, by)
