@@ -216,7 +216,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     def _append_evidence(self, indicator: str, entries: list[dict[str, Any]]) -> bool:
         with locked(self.root):
             remove_stale_temp_files(self.root)
-            current = read_manifest(self.root, for_write=True)
+            current = read_manifest(self.root, for_write=True, known=self._file)
             self._file = current
             saved = append_evidence(current, indicator, entries)
             if saved is not None:

@@ -70,4 +70,42 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
 
     assert loaded("--version") == "[]"
     cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
-    assert cost == "['mentorqa.cli._common', 'mentorqa.cli.money', 'mentorqa.cli.root']"
+    assert cost == (
+        "['mentorqa.cli._common', 'mentorqa.cli.money', 'mentorqa.cli.params', 'mentorqa.cli.root']"
+    )
+
+
+def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
+    """typer would convert each value through a pydantic TypeAdapter; text, paths and flags are
+    converted directly (cli/params.py), so a read on cached files loads no pydantic at all."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from mentorqa.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pydantic' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def pydantic_loaded(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            cwd=qim_ws,
+            env=dict(os.environ),
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    (qim_ws / "evidence" / "a.pdf").write_bytes(b"a")
+    (qim_ws / "evidence" / "b.pdf").write_bytes(b"b")
+    assert pydantic_loaded("evidence", "add", "QIM-SV-A01", "evidence/a.pdf") == "True"
+    for args in (
+        ("status",),
+        ("check", "--json", "--workspace", "."),
+        ("status", "--area", "service"),
+        ("evidence", "add", "QIM-SV-A01", "evidence/b.pdf", "--note", "p. 2"),  # spliced in
+    ):
+        assert pydantic_loaded(*args) == "False", args

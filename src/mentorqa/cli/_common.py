@@ -98,6 +98,9 @@ class Group(TyperGroup):
                 **extra,
             )
 
+        from . import params
+
+        params.install(self)  # the group's own options (--version, completion): no pydantic
         if not standalone_mode:
             return run()
         _fit_width()

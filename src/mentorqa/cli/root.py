@@ -10,6 +10,7 @@ import typer
 import typer.main
 
 from .. import __version__
+from . import params
 from ._common import Group
 
 # Commands grouped as a service meets them: start, record, see where you stand, plan and report.
@@ -72,6 +73,7 @@ def _build(name: str) -> Any:
     else:
         holder.command(name, rich_help_panel=panel)(target)
     command = typer.main.get_group(holder).commands[name]
+    params.install(command)  # text, paths and flags are converted without pydantic
     # What is loaded by now lives until the end of the run: the collector stops walking it.
     gc.freeze()
     return command

@@ -96,11 +96,14 @@ def _copied(value: Any) -> Any:
     return value if isinstance(value, _SHARED) else copy.deepcopy(value)
 
 
-def read_manifest(root: Path, *, cache: bool = True, for_write: bool = False) -> ManifestFile:
+def read_manifest(
+    root: Path, *, cache: bool = True, for_write: bool = False, known: ManifestFile | None = None
+) -> ManifestFile:
     """Read the manifest: from the cache of validated manifests when its text (and the evidence
     table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
     ``cache=False`` neither reads nor writes the cache (a roll-up copies no service's data into
-    the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence`."""
+    the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence`;
+    ``known``, an earlier read, lends its manifest if the texts are still the same."""
     path = root / MANIFEST
     raw = read_text(path, newline="")
     table_text = read_text(root / EVIDENCE_TABLE) if (root / EVIDENCE_TABLE).exists() else None
@@ -109,7 +112,8 @@ def read_manifest(root: Path, *, cache: bool = True, for_write: bool = False) ->
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     text = raw.replace("\r\n", "\n") if crlf else raw
     cached = _Cache(path, text, table_text) if cache else None
-    hit = cached.get() if cached is not None else None
+    same = known is not None and (known.text, known.table_text) == (text, table_text)
+    hit = cached.get(known.manifest if known and same else None) if cached is not None else None
     if hit is not None:
         found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
         found.cached_json = hit[2] if for_write else None
@@ -154,15 +158,17 @@ class _Cache:
         self.key = hashlib.sha256(f"{__version__}\0{text}{table}".encode("utf-8", "surrogatepass"))
         self.key_text = self.key.hexdigest()
 
-    def get(self) -> tuple[Manifest, Any, dict[str, Any]] | None:
-        """The manifest, its line tree and its JSON, if the entry is for exactly this text."""
+    def get(self, known: Manifest | None = None) -> tuple[Manifest, Any, dict[str, Any]] | None:
+        """The manifest, its line tree and its JSON, if the entry is for exactly this text;
+        ``known``, the manifest already decoded from this very text, is not decoded again."""
         if self.file is None:
             return None
         try:
             entry = json.loads(self.file.read_bytes())
             if entry.get("key") != self.key_text or "lines" not in entry:
                 return None
-            return decode(entry["manifest"]), entry["lines"], entry["manifest"]
+            manifest = known if known is not None else decode(entry["manifest"])
+            return manifest, entry["lines"], entry["manifest"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a broken one: read the manifest afresh
 
