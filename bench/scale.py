@@ -3,8 +3,9 @@
     python bench/scale.py [--sizes 100,1000,5000,20000,50000] [--repeat 3] [--ref GIT-REF]
 
 For each size N a QiM workspace holding N evidence records (files of --file-size bytes, spread
-over the indicators assessed online) is written directly: the files, and their entries in
-``mentorqa.yaml`` with correct sha256, size and recorded date. Then the real ``mentorqa``
+over the indicators assessed online) is written directly: the files, their entries in
+``mentorqa.yaml`` and their lines in ``mentorqa.evidence.tsv`` with correct sha256, size and
+recorded date. Then the real ``mentorqa``
 commands run in a subprocess each, and the table gives their wall time and the peak memory
 (RSS) of that process alone (``os.wait4`` in a small launcher; the launcher's ~9 MiB is the
 least it can show), beside two baselines measured in the same run at the same size:
@@ -23,12 +24,14 @@ The commands, in this order (the cache folder, ``$XDG_CACHE_HOME``, is a tempora
   evidence is complete and its dates recorded);
 - check warn: the same, on the workspace with one warning (a deadline passed: one date line
   removed), which mentorqa locates in mentorqa.yaml to print its line number;
-- first add: the first ``evidence add`` of one new file. The workspace is written in the layout
-  of mentorqa.yaml version 1 (every fact in mentorqa.yaml); a version that keeps some facts in
-  another file migrates on this first write, so this figure includes that migration, once;
-- add: ``evidence add INDICATOR FILE`` of one new file, on the workspace as the first add left
-  it (restored before each run, so every run adds the same one record to N);
-- add 1,000: one ``evidence add INDICATOR F1 ... F1000`` of 1,000 new files (restored too).
+- first add: the first ``evidence add`` of one new file after an upgrade, on the same workspace
+  written as mentorqa 0.2 wrote it (mentorqa.yaml version 1: every checksum, size and day in
+  mentorqa.yaml, no mentorqa.evidence.tsv), read once before; it moves every fact into the table
+  (once per workspace);
+- add: ``evidence add INDICATOR FILE`` of one new file on the workspace in the current layout,
+  put back and read once (``status``, untimed) before each run, as a user's workspace is after
+  any command, so every run adds the same one record to N;
+- add 1,000: one ``evidence add INDICATOR F1 ... F1000`` of 1,000 new files (put back too).
 
 Times are the median of --repeat runs (peak memory: the largest); a run that takes longer than
 --long seconds is not repeated (marked *), and a command that takes longer than --timeout is
@@ -70,6 +73,8 @@ TODAY = "2026-05-15"
 RECORDED = "2026-03-02"
 REGISTERED = "  registration: 2026-03-01\n"
 UPLOADED = "  first_area_uploaded: 2026-04-14\n"
+TABLE = "mentorqa.evidence.tsv"
+TABLE_HEADER = "file\tsha256\tsize\trecorded\n"
 
 
 @dataclass
@@ -279,9 +284,12 @@ def indicator_ids(env: dict[str, str], method: str = "online") -> list[str]:
 
 def build_workspace(
     ws: Path, records: int, file_size: int, indicators: Sequence[str], env: dict[str, str]
-) -> list[str]:
+) -> tuple[list[str], str]:
     """Create a QiM workspace in ``ws`` holding ``records`` evidence records, spread evenly over
-    ``indicators``; return the evidence files' paths relative to ``ws``."""
+    ``indicators``, in the current layout (each entry names its file in mentorqa.yaml; the
+    checksums, sizes and days are lines of mentorqa.evidence.tsv). Returns the evidence files'
+    paths relative to ``ws``, and the same manifest in the layout of version 1 (every fact in
+    mentorqa.yaml, no table), which a first write migrates."""
     subprocess.run(
         [
             *MENTORQA,
@@ -301,8 +309,9 @@ def build_workspace(
         capture_output=True,
     )
     block = os.urandom(max(0, file_size - 40))
-    entries: dict[str, list[str]] = {ind: [] for ind in indicators}
+    entries: dict[str, list[tuple[str, str]]] = {ind: [] for ind in indicators}
     files: list[str] = []
+    table: list[str] = []
     for n in range(records):
         ind = indicators[n % len(indicators)]
         rel = f"evidence/{ind}/doc-{n:05d}.txt"
@@ -311,27 +320,35 @@ def build_workspace(
         data = (f"document {n:08d} of {records:08d}\n".encode() + block)[:file_size]
         with open(ws / rel, "wb") as out:
             out.write(data)
+        digest = hashlib.sha256(data).hexdigest()
         entries[ind].append(
-            f"      - file: {rel}\n"
-            f"        sha256: {hashlib.sha256(data).hexdigest()}\n"
-            f"        size: {len(data)}\n"
-            f"        recorded: {RECORDED}\n"
+            (
+                f"      - file: {rel}\n",
+                f"        sha256: {digest}\n        size: {len(data)}\n"
+                f"        recorded: {RECORDED}\n",
+            )
         )
+        table.append(f"{rel}\t{digest}\t{len(data)}\t{RECORDED}\n")
         files.append(rel)
-    lines = ["indicators:\n"]
-    for ind, items in entries.items():
-        if items:
-            lines.append(f"  {ind}:\n    self:\n      status: met\n    evidence:\n")
-            lines.extend(items)
     manifest = ws / "mentorqa.yaml"
     text = manifest.read_text(encoding="utf-8")
-    if "indicators: {}\n" not in text:
-        raise SystemExit("mentorqa init no longer writes 'indicators: {}'; update build_workspace")
-    if REGISTERED not in text:
-        raise SystemExit(f"mentorqa init no longer writes {REGISTERED!r}; update build_workspace")
+    for needed in ("indicators: {}\n", REGISTERED, "mentorqa: 2\n"):
+        if needed not in text:
+            raise SystemExit(f"mentorqa init no longer writes {needed!r}; update build_workspace")
     text = text.replace(REGISTERED, REGISTERED + UPLOADED)  # else MQA202: a deadline passed
-    manifest.write_text(text.replace("indicators: {}\n", "".join(lines)), encoding="utf-8")
-    return files
+
+    def layout(version: int) -> str:
+        lines = ["indicators:\n"]
+        for ind, items in entries.items():
+            if items:
+                lines.append(f"  {ind}:\n    self:\n      status: met\n    evidence:\n")
+                lines.extend(entry + (facts if version == 1 else "") for entry, facts in items)
+        done = text.replace("indicators: {}\n", "".join(lines))
+        return done if version == 2 else done.replace("mentorqa: 2\n", "mentorqa: 1\n")
+
+    manifest.write_text(layout(2), encoding="utf-8")
+    (ws / TABLE).write_text(TABLE_HEADER + "".join(sorted(table)), encoding="utf-8")
+    return files, layout(1)
 
 
 def new_files(ws: Path, count: int, prefix: str, file_size: int) -> list[str]:
@@ -398,7 +415,7 @@ def one_size(
     env = child_env(src, cache)
     ws = temp / f"ws-{records}"
     began = time.perf_counter()
-    files = build_workspace(ws, records, settings.file_size, indicators, env)
+    files, version_1 = build_workspace(ws, records, settings.file_size, indicators, env)
     size = (ws / "mentorqa.yaml").stat().st_size
     print(
         f"  {records:,} records: built in {time.perf_counter() - began:.1f} s "
@@ -455,14 +472,25 @@ def one_size(
 
     first, one = new_files(ws, 2, "one", settings.file_size)
     batch = new_files(ws, BATCH, "batch", settings.file_size)
-    # The first write, once: it may migrate the workspace.
-    timed("first add", [*MENTORQA, "evidence", "add", indicators[0], first], repeat=1)
-    snapshot = Snapshot(ws)
-    timed("add", [*MENTORQA, "evidence", "add", indicators[1], one], before=snapshot.restore)
+    current = Snapshot(ws)
+
+    def as_version_1() -> None:  # as mentorqa 0.2 left it, read once (so the cache knows it)
+        current.restore()
+        (ws / TABLE).unlink()
+        manifest.write_text(version_1, encoding="utf-8")
+        run_once([*MENTORQA, "status"], ws, env, settings.timeout)
+
+    def as_before() -> None:  # the workspace before the add, read once, as a user's would be
+        current.restore()
+        run_once([*MENTORQA, "status"], ws, env, settings.timeout)
+
+    # The first write after an upgrade moves every checksum into mentorqa.evidence.tsv.
+    timed("first add", [*MENTORQA, "evidence", "add", indicators[0], first], before=as_version_1)
+    timed("add", [*MENTORQA, "evidence", "add", indicators[1], one], before=as_before)
     timed(
         f"add {BATCH:,}",
         [*MENTORQA, "evidence", "add", indicators[2], *batch],
-        before=snapshot.restore,
+        before=as_before,
     )
     shutil.rmtree(ws, ignore_errors=True)
     return figures

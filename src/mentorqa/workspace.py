@@ -67,7 +67,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     @property
     def file(self) -> ManifestFile:
         if self._file is None:
-            self._file = read_manifest(self.root)
+            self._file = read_manifest(self.root, for_write=self._for_write)
         return self._file
 
     @property

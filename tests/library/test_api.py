@@ -240,3 +240,16 @@ def test_every_finding_code_is_documented() -> None:
         assert f"| [{code}](#{code.lower()}) | {severity} |" in text
     documented = set(re.findall(r"^## (MQA\d{3})$", text, flags=re.M))
     assert documented == set(CODES)
+
+
+def test_a_change_that_would_make_the_plan_invalid_is_a_usage_error(tmp_path: Path) -> None:
+    """A write whose rules judge the state after the change says why in the file's words."""
+    ws = mentorqa.create_workspace(tmp_path / "ws", "nqms", "Northside", start=dt.date(2026, 2, 2))
+    before = (tmp_path / "ws" / "mentorqa.yaml").read_bytes()
+    with pytest.raises(mentorqa.MentorqaError) as caught:
+        ws.add_priority("Recruit mentors", target=dt.date(1000, 1, 1))
+    assert str(caught.value) == (
+        "not saved, the change would make it invalid: plan.priorities.0.target: 'target': "
+        "1000-01-01 is outside 1900-2199; check the year"
+    )
+    assert (tmp_path / "ws" / "mentorqa.yaml").read_bytes() == before

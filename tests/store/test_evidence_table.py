@@ -226,3 +226,18 @@ def test_the_library_sees_the_same_facts_as_before_the_move(tmp_path: Path) -> N
         dt.date(2026, 5, 15),
         "p.2",
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_PATHS, _FACTS, max_size=30), st.dictionaries(_PATHS, _FACTS, max_size=5))
+def test_lines_spliced_into_the_table_are_the_table_rendered_whole(
+    old: dict[str, tuple[str, int, dt.date]], new: dict[str, tuple[str, int, dt.date]]
+) -> None:
+    """``evidence add`` bisects the sorted text for each new line (store/append.py)."""
+    from mentorqa.store.append import table_with
+
+    spliced = table_with(render_table(old), new)
+    if any(file in old and old[file] != facts for file, facts in new.items()):
+        assert spliced is None  # recorded with other facts: the general write decides
+    else:
+        assert spliced == render_table({**old, **new})

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError, resolve
+from ..errors import Problem, UsageError, resolve
 from ..frameworks.model import Framework
 from ..manifest import Manifest
 from ..store.evidence_table import Table, merged
@@ -56,10 +56,28 @@ class Draft:
         return found
 
     def validated(self) -> Manifest:
-        """The draft as a manifest, for rules that judge the state after the change."""
-        from ..spec import manifest_from
+        """The draft as a manifest, for rules that judge the state after the change; a usage
+        error, in the words of a file's problems, where the change would make it invalid."""
+        from pydantic import ValidationError
 
-        return manifest_from(merged(self.data, self.table))
+        from ..spec import manifest_from
+        from ..store.yamlio import validation_problems
+
+        try:
+            return manifest_from(merged(self.data, self.table))
+        except ValidationError as exc:
+            problems = validation_problems(exc, _Nowhere())
+            raise UsageError(
+                [Problem(f"not saved, the change would make it invalid: {p}") for p in problems]
+            ) from None
+
+
+class _Nowhere:
+    """A document for problems that have no place in a file yet (a change not yet written)."""
+
+    def problem(self, message: str, loc: Sequence[str | int]) -> Problem:
+        shown = ".".join(str(part) for part in loc)
+        return Problem(f"{shown}: {message}" if shown else message)
 
 
 def entry(**values: Any) -> dict[str, Any]:
@@ -93,6 +111,7 @@ class Recorder:
     """The writes' side of a workspace: each write runs a change on the fresh state in the lock."""
 
     root: Path
+    _for_write = False  # a write is coming: the first read keeps what it will need
 
     @property
     def path(self) -> Path:

@@ -11,7 +11,7 @@ from ..frameworks.model import Framework
 from ..rules import judgements
 from ..rules.evidence import PRIVATE_MESSAGE, is_private, needs_evidence
 from ..rules.indicators import indicator_results
-from ..store.files import ChecksumCache, inside, sha256_of
+from ..store.files import inside, sha256_of
 from ..values import today
 from .base import Change, Draft, Recorder, entry, resolve_sector
 
@@ -80,6 +80,7 @@ class RecordWrites(Recorder):
         """Record files as evidence; a file already recorded for the indicator is recorded
         afresh (a new checksum), not twice. ``valid_until`` is the last day a document is valid
         (an insurance certificate); without it, the indicator's ``valid_for`` applies, if any."""
+        self._for_write = True  # keep what the append needs from the first read
         ind_id = self.resolve_indicator(indicator)
         if not paths:
             raise UsageError("give at least one file")
@@ -88,11 +89,9 @@ class RecordWrites(Recorder):
                 f"--valid-until {valid_until} is in the past: an expired document is not evidence; "
                 "record a current one"
             )
-        # The checksums go into the workspace's checksum cache too, so the next 'check' does
-        # not read every file just recorded again.
-        cache = ChecksumCache(self.root)
-        entries = [self._evidence_entry(Path(p), note, valid_until, cache) for p in paths]
-        cache.save()
+        # (The checksum cache is not updated: the next 'check' reads each new file once, which
+        # costs what was added; loading the cache here would cost what is already recorded.)
+        entries = [self._evidence_entry(Path(p), note, valid_until) for p in paths]
         names = ", ".join(f"{e['file']} ({e['size']:,} bytes)" for e in entries)
         if self._append_evidence(ind_id, entries):  # new files: their lines, nothing else
             return Change(f"Recorded for {ind_id}: {names}", self.manifest)
@@ -116,7 +115,7 @@ class RecordWrites(Recorder):
         return self._change(change)
 
     def _evidence_entry(
-        self, path: Path, note: str | None, valid_until: dt.date | None, cache: ChecksumCache
+        self, path: Path, note: str | None, valid_until: dt.date | None
     ) -> dict[str, Any]:
         resolved = inside(self.root, path)
         if resolved.is_dir():
@@ -133,7 +132,6 @@ class RecordWrites(Recorder):
             digest, size = sha256_of(resolved), info.st_size  # what is recorded is read afresh
         except OSError as exc:
             raise MentorqaError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
-        cache.remember(resolved, info, digest)
         return entry(
             file=rel,
             sha256=digest,

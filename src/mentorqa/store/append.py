@@ -12,7 +12,6 @@ general write (parse, patch, validate everything).
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Any
 
@@ -95,8 +94,10 @@ def splice(
             lead = " " * dash + "-" + gap if n == 0 else " " * (dash + 1 + len(gap))
             new_lines.append(f"{lead}{key}: {render_scalar(value)}")
     spliced = lines[:end] + new_lines + lines[end:]
-    # The list again, on its own: it must read as the old entries and then the new ones.
-    region = spliced[key_line - 1 : end + len(new_lines)]
+    # The list's key, its last entry and the new ones, on their own: they must read as that
+    # entry and then the new ones. (Entries before the last end before it starts: text after
+    # them cannot change them.)
+    region = [lines[key_line - 1], *lines[last_item - 1 : end], *new_lines]
     if end == len(lines) or not _reads_as(region, key_indent, len(new_lines), files, entries):
         return None  # (at the end of a file without a final line break, a value would change)
     return "\n".join(spliced), starts, len(new_lines)
@@ -105,15 +106,16 @@ def splice(
 def _reads_as(
     region: list[str], indent: int, added: int, files: list[str], entries: list[dict[str, Any]]
 ) -> bool:
-    """Whether the list in ``region`` (its key's line, its entries, then the new ones) reads as
-    the same entries as without the new lines, recording ``files``, then ``entries``."""
+    """Whether the list in ``region`` (its key's line, its last entry, then the new ones) reads
+    as that entry, the same as without the new lines and recording the last of ``files``, then
+    ``entries``."""
     if any(_content(line) and _indent(line) < indent for line in region):
         return False
     old = _listed(region[: len(region) - added], indent)
     new = _listed(region, indent)
-    if old is None or new is None or len(old) != len(files) or new[: len(old)] != old:
+    if old is None or new is None or len(old) != 1 or new[:1] != old:
         return False
-    return [i.get("file") if isinstance(i, dict) else None for i in old] == files and (
+    return [i.get("file") if isinstance(i, dict) else None for i in old] == files[-1:] and (
         new[len(old) :] == entries
     )
 
@@ -143,22 +145,36 @@ def fit(path: str) -> bool:
 
 def table_with(table_text: str | None, new: dict[str, Facts]) -> str | None:
     """The evidence table's text with lines for ``new`` added in path order; None if one of
-    them is listed already with other facts (the general write keeps such facts inline)."""
-    lines = (table_text or HEADER + "\n").split("\n")
-    if lines[0] != HEADER or lines[-1] != "":
+    them is listed already with other facts (the general write keeps such facts inline).
+    Each place is found by bisecting the text's sorted lines, not by splitting it."""
+    text = table_text if table_text is not None else HEADER + "\n"
+    if not text.startswith(HEADER + "\n") or not text.endswith("\n"):
         return None
-    body = lines[1:-1]
-    keys = [line.split("\t", 1)[0] for line in body]
     for file, (sha256, size, recorded) in sorted(new.items()):
-        line = f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}"
-        at = bisect.bisect_left(keys, file)
-        if at < len(keys) and keys[at] == file:
-            if body[at] != line:
+        line = f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}\n"
+        at = _place(text, file)
+        if text.startswith(f"{file}\t", at):
+            if not text.startswith(line, at):
                 return None
             continue
-        keys.insert(at, file)
-        body.insert(at, line)
-    return "\n".join([HEADER, *body]) + "\n"
+        text = text[:at] + line + text[at:]
+    return text
+
+
+def _place(text: str, file: str) -> int:
+    """Where the line of ``file`` is, or belongs, among the text's sorted lines: the offset of
+    the first line whose path is not less than ``file``."""
+    low, high = len(HEADER) + 1, len(text)  # both always at the start of a line
+    while low < high:
+        middle = (low + high) // 2
+        start = text.rfind("\n", low - 1, middle) + 1
+        end = text.index("\n", start)
+        tab = text.find("\t", start, end)
+        if text[start : tab if tab >= 0 else end] < file:
+            low = end + 1
+        else:
+            high = start
+    return low
 
 
 def shift(node: Any, after: int, by: int) -> None:
@@ -178,4 +194,8 @@ def shift(node: Any, after: int, by: int) -> None:
                 shift(pair[1], after, by)
     elif isinstance(child, list):
         for item in child:
-            shift(item, after, by)
+            if len(item) == 1 or item[1] is None:  # a leaf (most are: evidence entries)
+                if item[0] > after:
+                    item[0] += by
+            else:
+                shift(item, after, by)

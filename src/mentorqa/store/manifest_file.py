@@ -113,6 +113,8 @@ def read_manifest(
     text = raw.replace("\r\n", "\n") if crlf else raw
     cached = _Cache(path, text, table_text) if cache else None
     same = known is not None and (known.text, known.table_text) == (text, table_text)
+    if known is not None and same and known.cached_json is not None and known._lines is not None:
+        return known  # read moments ago with what a write needs, and unchanged since
     hit = cached.get(known.manifest if known and same else None) if cached is not None else None
     if hit is not None:
         found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -328,7 +328,13 @@ def _error_loc(error: Any) -> list[str | int]:
     return loc
 
 
-def validation_problems(exc: ValidationError, document: Document) -> list[Problem]:
+class Placing(Protocol):
+    """What places a problem: a document (at a line), or a change not yet written (by key)."""
+
+    def problem(self, message: str, loc: Sequence[str | int]) -> Problem: ...
+
+
+def validation_problems(exc: ValidationError, document: Placing) -> list[Problem]:
     """One located problem per pydantic error."""
     return [document.problem(_friendly(e), _error_loc(e)) for e in exc.errors()]
 
