@@ -241,3 +241,15 @@ def test_lines_spliced_into_the_table_are_the_table_rendered_whole(
         assert spliced is None  # recorded with other facts: the general write decides
     else:
         assert spliced == render_table({**old, **new})
+
+
+def test_a_line_with_a_record_inside_it_is_not_a_record() -> None:
+    """Every line must be a record from its start: the fast reader anchors each match."""
+    good = f"evidence/a.pdf\t{'a' * 64}\t1\t2026-01-01\n"
+    with pytest.raises(MentorqaError, match=f"{TABLE}:2:1: a record is 4 values"):
+        parse_table(f"{HEADER}\njunk\t{good}", Path(TABLE))
+    with pytest.raises(MentorqaError, match="listed twice"):
+        parse_table(f"{HEADER}\n{good}{good.replace('2026-01-01', '2026-01-02')}", Path(TABLE))
+    assert parse_table(f"{HEADER}\n{good}{good}", Path(TABLE)) == {
+        "evidence/a.pdf": ("a" * 64, 1, dt.date(2026, 1, 1))
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -36,9 +37,12 @@ class Privacy(_Model):
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _no_control(path: str) -> str:
     """A stored path holds no control characters (a NUL is no file name any system accepts)."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+    if _CONTROL.search(path):
         raise ValueError("a file path may not hold control characters; write the path as it is")
     return path
 

@@ -120,14 +120,26 @@ def read_manifest(
         found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
         found.cached_json = hit[2] if for_write else None
         return found
-    from .yamlio import parse_document
+    from .yamlio import Document, line_tree, parse_document
 
-    document = parse_document(text, path)
+    document: Document | None = parse_document(text, path)
+    assert document is not None
     table = parse_table(table_text, root / EVIDENCE_TABLE) if table_text else {}
-    checked = _validated(document.data, document, table)
+    lines = line_tree(document.root)
+    if not for_write:
+        # A read needs the lines only: the node tree (a third of the memory of a large
+        # manifest) goes before validation; a problem found is placed by parsing again.
+        document = Document(path, text, document.data, None)
+    try:
+        checked = _validated(document.data, document, table)
+    except MentorqaError:
+        if document.root is None:
+            _validated(document.data, parse_document(text, path), table)
+        raise
     if cached is not None:
-        cached.put(checked, document)
-    found = ManifestFile(path, text, decode(json.loads(checked)), crlf, document, None, table_text)
+        cached.store(checked, lines)
+    kept = document if document.root is not None else None
+    found = ManifestFile(path, text, decode(json.loads(checked)), crlf, kept, lines, table_text)
     found._table = table
     return found
 
