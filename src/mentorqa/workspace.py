@@ -251,7 +251,7 @@ def _file_state(
     Paths are plain strings here: a check over thousands of files spent most of its time
     building ``Path`` objects."""
     try:
-        path, info = folders.locate(os.path.join(root, file))
+        path, info = folders.locate(root, file)
         inside = root.rstrip(os.sep) + os.sep
         if path != root and not path.startswith(inside):
             return "outside", None
@@ -271,16 +271,17 @@ class _Folders:
     def __init__(self) -> None:
         self.real: dict[str, str] = {}
 
-    def locate(self, path: str) -> tuple[str, os.stat_result | None]:
-        """The file's real path and its status (of the target, for a link; None if missing)."""
-        folder, name = os.path.split(path)
-        if name in ("", ".", ".."):
-            path = os.path.realpath(path)
+    def locate(self, root: str, file: str) -> tuple[str, os.stat_result | None]:
+        """The real path of ``file`` (relative to ``root``) and its status (of the target, for
+        a link; None if missing)."""
+        folder, _, name = file.rpartition("/")
+        if name in ("", ".", "..") or os.sep != "/" or file.startswith("/"):
+            path = os.path.realpath(os.path.join(root, file))
         else:
             real = self.real.get(folder)
             if real is None:
-                real = self.real[folder] = os.path.realpath(folder)
-            path = os.path.join(real, name)
+                real = self.real[folder] = os.path.realpath(os.path.join(root, folder))
+            path = f"{real.rstrip('/')}/{name}"
         try:
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):

@@ -17,6 +17,8 @@ FileState = Literal["ok", "missing", "changed", "outside", "private"]
 def is_private(rel: str) -> bool:
     """Whether a workspace-relative path lies in private/ (never evidence, never in git),
     however it is written (``./private/x``, ``evidence/../private/x``)."""
+    if PRIVATE_DIR not in rel:
+        return False  # (most paths: no need to normalise them)
     rel = posixpath.normpath(rel.replace("\\", "/"))
     return rel == PRIVATE_DIR or rel.startswith(f"{PRIVATE_DIR}/")
 
