@@ -8,7 +8,9 @@ than that (issue 13: at most 1.3x, 1.1x with --json), and
 stay fast with thousands of evidence files. Times are the median of --repeat runs of the real
 `mentorqa` command in a subprocess. With --compare, the same commands of another version (a
 git ref of this repository, checked out into a temporary worktree and run from its sources
-with the same installed libraries) are timed on a copy of the same workspace, in the same run.
+with the same installed libraries) are timed on a copy of the same workspace, in the same run
+(written as mentorqa.yaml version 1 wrote it, every checksum inline, which an older mentorqa
+reads; the first write of the current one would move them to mentorqa.evidence.tsv).
 """
 
 from __future__ import annotations
@@ -69,8 +71,10 @@ def timed(args: list[str], cwd: Path, env: dict[str, str], repeat: int) -> float
     return statistics.median(runs)
 
 
-def build(ws: Path, files: int, env: dict[str, str]) -> None:
-    """A QiM workspace whose online indicators carry ``files`` evidence files in all."""
+def build(ws: Path, files: int, env: dict[str, str]) -> str:
+    """A QiM workspace whose online indicators carry ``files`` evidence files in all, in the
+    current layout (the checksums in mentorqa.evidence.tsv); returns the same manifest as
+    version 1 wrote it (every fact in mentorqa.yaml), for an older mentorqa to compare with."""
     subprocess.run(
         [
             *MENTORQA,
@@ -97,24 +101,33 @@ def build(ws: Path, files: int, env: dict[str, str]) -> None:
         for i, (area, ind) in get("qim").framework.indicator_index.items()
         if (ind.method or area.method) == "online"
     ]
-    lines = ["indicators:"]
+    lines, old_lines, table = ["indicators:"], ["indicators:"], []
     per = max(1, files // len(online))
     made = 0
     for ind in online:
-        lines.append(f"  {ind}:\n    self: {{status: met}}\n    evidence:")
+        for out in (lines, old_lines):
+            out.append(f"  {ind}:\n    self: {{status: met}}\n    evidence:")
         for n in range(per):
             rel = f"evidence/{ind}/doc-{n}.txt"
             path = ws / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(os.urandom(16_384))
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            lines.append(
+            lines.append(f"      - {{file: {rel}}}")
+            old_lines.append(
                 f"      - {{file: {rel}, sha256: {digest}, size: 16384, recorded: 2026-03-02}}"
             )
+            table.append(f"{rel}\t{digest}\t16384\t2026-03-02\n")
             made += 1
     manifest = ws / "mentorqa.yaml"
-    manifest.write_text(manifest.read_text().replace("indicators: {}\n", "\n".join(lines) + "\n"))
+    text = manifest.read_text()
+    manifest.write_text(text.replace("indicators: {}\n", "\n".join(lines) + "\n"))
+    (ws / "mentorqa.evidence.tsv").write_text(
+        "file\tsha256\tsize\trecorded\n" + "".join(sorted(table))
+    )
     print(f"workspace: {len(online)} indicators, {made} evidence files of 16 KiB")
+    old = text.replace("indicators: {}\n", "\n".join(old_lines) + "\n")
+    return old.replace("mentorqa: 2\n", "mentorqa: 1\n")
 
 
 def main() -> None:
@@ -132,7 +145,11 @@ def main() -> None:
     }
     try:
         ws = temp / "ws"
-        build(ws, options.files, env)
+        version_1 = build(ws, options.files, env)
+        copy = temp / "ws-other"  # the same workspace as an older mentorqa wrote it
+        shutil.copytree(ws, copy)
+        (copy / "mentorqa.evidence.tsv").unlink()
+        (copy / "mentorqa.yaml").write_text(version_1)
         r = options.repeat
         floor = "import typer, rich.console, pydantic, ruamel.yaml, jinja2"
         baseline = timed([sys.executable, "-c", floor], ws, env, r)
@@ -141,8 +158,6 @@ def main() -> None:
         theirs: list[tuple[str, float]] = []
         if options.compare:
             other = worktree(options.compare, temp / "other")
-            copy = temp / "ws-other"
-            shutil.copytree(ws, copy, ignore=shutil.ignore_patterns(".mentorqa"))
             other_env = {
                 **env,
                 "PYTHONPATH": str(other / "src"),

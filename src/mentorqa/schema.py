@@ -12,9 +12,7 @@ from .frameworks.model import Framework
 
 def manifest_schema(framework: Framework | None = None) -> dict[str, Any]:
     """The manifest's schema; with ``framework``, its ids as completions and checked values."""
-    from .spec.manifest import json_schema
-
-    document = json_schema()
+    document = _plain_schema()
     if framework is None:
         document["$id"] = "urn:mentorqa:manifest"
         return document
@@ -35,6 +33,44 @@ def manifest_schema(framework: Framework | None = None) -> dict[str, Any]:
     status = document["$defs"]["Judgement"]["properties"]["status"]
     status["enum"] = list(fw.status_labels)
     status["description"] = "; ".join(f"{k}: {v}" for k, v in fw.status_labels.items())
+    return document
+
+
+# The modules whose text decides the plain schema: a change to any of them makes a new one.
+_SOURCES = ("spec/manifest.py", "layout.py", "values.py")
+
+
+def _plain_schema() -> dict[str, Any]:
+    """The schema without a framework's ids, from the user's cache folder when mentorqa's
+    version and the models' sources are those it was made from (building it imports pydantic
+    and builds every model, most of what 'init' would cost)."""
+    import hashlib
+    import json
+
+    from . import __version__
+    from .store.files import cache_dir, write_atomic
+
+    here = Path(__file__).parent
+    key = hashlib.sha256(__version__.encode())
+    for name in _SOURCES:
+        key.update((here / name).read_bytes())
+    folder = cache_dir("schemas")
+    cached = folder / f"manifest-{key.hexdigest()}.json" if folder else None
+    if cached is not None:
+        try:
+            found: dict[str, Any] = json.loads(cached.read_text(encoding="utf-8"))
+            return found
+        except (OSError, ValueError):
+            pass  # none yet, or a broken one: make it
+    from .spec.manifest import json_schema
+
+    document = json_schema()
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(cached, json.dumps(document))
+        except OSError:
+            pass  # a read-only home is fine: the cache only saves time
     return document
 
 

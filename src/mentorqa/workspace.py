@@ -77,7 +77,8 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     @property
     def found(self) -> Found:
         """The framework the manifest names, and where it was found."""
-        if self._found is None or self._found.framework.id != self.manifest.framework:
+        stale = self._file is not None and self._found is not None
+        if self._found is None or (stale and self._found.framework.id != self.manifest.framework):
             self._found = self._find_framework(self.file)
         return self._found
 
@@ -350,6 +351,7 @@ def create_workspace(
     created = scaffold(folder, fw, name.strip(), turnover, dates, chosen, manifest_schema(fw))
     workspace = Workspace(folder.resolve())
     workspace.created = created
+    workspace._found = found  # what it was made for (no need to read it back)
     return workspace
 
 

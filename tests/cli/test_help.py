@@ -109,3 +109,41 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
         ("evidence", "add", "QIM-SV-A01", "evidence/b.pdf", "--note", "p. 2"),  # spliced in
     ):
         assert pydantic_loaded(*args) == "False", args
+
+
+def test_a_help_shown_once_is_replayed_without_loading_the_commands(tmp_path: Path) -> None:
+    """`--help` is kept in the cache folder and printed again byte for byte, without typer;
+    another width is another text, and a failed request is not kept."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100"}
+    probe = (
+        "import sys\n"
+        "from mentorqa.cli import main\n"
+        "code = 0\n"
+        "try:\n    main()\nexcept SystemExit as exit_:\n    code = exit_.code or 0\n"
+        "print('typer' in sys.modules, code, file=sys.stderr)\n"
+    )
+
+    def helped(*args: str, columns: str = "100") -> tuple[str, str, int]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            env={**env, "COLUMNS": columns},
+        )
+        loaded, code = done.stderr.strip().splitlines()[-1].split()
+        return done.stdout, loaded, int(code)
+
+    first = helped("evidence", "add", "--help")
+    again = helped("evidence", "add", "--help")
+    assert first[1] == "True" and again[1] == "False"  # built once, then replayed
+    assert again[0] == first[0] and "--valid-until" in first[0] and again[2] == 0
+    wide = helped("evidence", "add", "--help", columns="140")
+    assert wide[1] == "True" and wide[0] != first[0]
+    assert max(len(line) for line in wide[0].splitlines()) > 100
+    for _ in range(2):  # a failed request runs every time and prints its error
+        failed = helped("no-such-command", "--help")
+        assert failed[1] == "True" and failed[2] == 2

@@ -1,7 +1,8 @@
 """The ``mentorqa`` command: a thin skin that parses arguments, calls the core and renders.
 
 The command tree lives in :mod:`.root`; it is imported only when a command runs, so that
-``mentorqa --version`` answers without loading the command-line libraries at all.
+``mentorqa --version`` answers without loading the command-line libraries at all, and a
+``--help`` already shown once is replayed from the cache (:mod:`.helpcache`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         print(f"mentorqa {__version__}")
         return
+    cached = None
+    if sys.argv[-1] == "--help":
+        from . import helpcache
+
+        cached = helpcache.lookup(sys.argv[1:])
+        if cached is not None and cached.replay():
+            return
     from .root import app
 
-    app(prog_name="mentorqa")
+    if cached is None:
+        app(prog_name="mentorqa")
+    else:
+        with cached.recording():
+            app(prog_name="mentorqa")
 
 
 def __getattr__(name: str) -> Any:
