@@ -3,9 +3,9 @@
 typer 0.29 turns every parameter's value into its annotated type through a pydantic
 ``TypeAdapter``, built when the command runs: importing pydantic's adapter machinery and
 building them is some 100-200 ms of a command that otherwise takes 300. Most of mentorqa's
-parameters are text, paths, flags and lists of those, which need no validation beyond what
-click has done, so they are converted here; any other type (a date, a number) is handed to
-typer's own coercion, built only when that parameter is actually given.
+parameters are text, paths, flags, choices and lists of those, which need no validation
+beyond what click has done, so they are converted here; any other type (a date, a number) is
+handed to typer's own coercion, built only when that parameter is actually given.
 
 This relies on typer's ``_TyperParameter._runtime_param`` hook (typer >= 0.29); with a typer
 that lacks it, nothing here applies and typer converts every value itself, as before.
@@ -13,6 +13,7 @@ that lacks it, nothing here applies and typer converts every value itself, as be
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,12 @@ def _converter(annotation: Any, info: Any) -> Any:
         getattr(info, key, default) != default for key, default in _PATH_DEFAULTS.items()
     ):
         return None  # a path with constraints: typer checks them
-    if annotation in _PLAIN and getattr(info, "parser", None) is None:
-        if getattr(info, "click_type", None) is not None:
-            return None
+    if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
+        return None
+    if annotation in _PLAIN:
         return _PLAIN[annotation]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return annotation  # click has checked the value is one of the choices: look it up
     return None
 
 
@@ -68,7 +71,11 @@ def install(command: Any) -> None:
             if convert is None or (convert is bool and not all(type(v) is bool for v in values)):
                 typer_way = build_runtime_param(self.descriptor)
                 return typer_way._coerce_value(value, param=param, ctx=ctx)
-            done = [v if isinstance(v, convert) else convert(v) for v in values]
+            try:
+                done = [v if isinstance(v, convert) else convert(v) for v in values]
+            except (ValueError, TypeError):  # not what click lets through: typer words it
+                typer_way = build_runtime_param(self.descriptor)
+                return typer_way._coerce_value(value, param=param, ctx=ctx)
             return done if self.many else done[0]
 
     def light(param: Any) -> None:
