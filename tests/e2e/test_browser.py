@@ -76,3 +76,45 @@ def test_a_report_renders_prints_and_shows_its_charts(page: Path, tmp_path: Path
     )
     assert printed.returncode == 0 and pdf.is_file(), printed.stderr[-2000:]
     assert 1 <= len(PdfReader(pdf).pages) <= MOST_PAGES[page.stem]
+
+
+@needs_browser
+def test_an_image_a_workspace_template_links_is_never_fetched(tmp_path: Path) -> None:
+    """A workspace's templates may come from anyone: the report's content security policy
+    keeps a browser from fetching what they link (which would tell a server who opened it)."""
+    import http.server
+    import threading
+
+    from tests.conftest import run
+
+    hits: list[str] = []
+
+    class Probe(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Probe)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ws = tmp_path / "ws"
+        assert run("init", ws, "--framework", "qim", "--name", "Riverside").exit_code == 0
+        (ws / "templates").mkdir()
+        link = f"http://127.0.0.1:{server.server_port}/probe.png"
+        (ws / "templates" / "progress.md.j2").write_text(f"# Progress\n\n![who opened]({link})\n")
+        page = tmp_path / "report.html"
+        done = run("report", "--kind", "progress", "--format", "html", "-o", page, "-w", ws)
+        assert done.exit_code == 0, done.stderr
+        assert f'src="{link}"' in page.read_text()  # the link is there; the policy stops it
+        dom = chromium(
+            "--virtual-time-budget=3000", "--dump-dom", page.as_uri(), profile=tmp_path / "p"
+        )
+        assert dom.returncode == 0 and "who opened" in dom.stdout
+    finally:
+        server.shutdown()
+    assert hits == []

@@ -477,10 +477,20 @@ def to_html(
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'
         f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         f'<p class="running">{escape(title)}</p>\n{body}'
         "</body>\n</html>\n"
     )
+
+
+# The page is whole in itself: a browser opening it loads nothing (a workspace template's
+# image link to a server, say, which would tell that server who opened the report) and runs
+# nothing; its own style and charts are inline.
+_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 
 def render_pdf(
