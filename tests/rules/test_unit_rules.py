@@ -552,6 +552,12 @@ def test_a_plan_may_not_hold_more_priorities_than_allowed() -> None:
     assert plan_codes(over) == ["MQA130"]
     with pytest.raises(UsageError, match=r"^not saved: .*at most"):
         plan.refuse_breaks(NQMS, over, {})
+    progress = plan.progress(NQMS, over, {})
+    assert progress is not None
+    assert progress.lacks[0] == f"1 priority fewer (the plan allows at most {RULES.max_priorities})"
+    two_over = manifest(NQMS, plan={"priorities": priorities(RULES.max_priorities + 2)})
+    progress = plan.progress(NQMS, two_over, {})
+    assert progress is not None and progress.lacks[0].startswith("2 priorities fewer")
 
 
 def test_a_plan_agreed_with_too_few_priorities_is_an_error_only_once_agreed() -> None:

@@ -92,9 +92,10 @@ def progress(
             f"{rules.min_priorities}-{rules.max_priorities})"
         )
     if count > rules.max_priorities:
+        fewer = count - rules.max_priorities
         lacks.append(
-            f"{count - rules.max_priorities} priorities fewer (the plan allows at most "
-            f"{rules.max_priorities})"
+            f"{fewer} {'priority' if fewer == 1 else 'priorities'} fewer (the plan allows at "
+            f"most {rules.max_priorities})"
         )
     lacks += [
         lack for number, p in enumerate(recorded.priorities, 1) if (lack := _lacks(number, p))
