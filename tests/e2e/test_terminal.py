@@ -82,3 +82,24 @@ def test_init_asks_at_a_terminal_and_asks_again_after_a_slip(tmp_path: Path) -> 
     assert "name: Riverside Mentoring" in manifest and "turnover: 180000" in manifest
     assert "dates: {}" in manifest  # nothing recorded: the process has not started
     assert "eligibility: {}" in manifest  # never answered for the user
+
+
+def test_init_for_a_later_round_asks_for_the_date_that_starts_that_round(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "MENTORQA_TODAY": "2026-05-15",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
+    args = ["init", "again", "--framework", "qim", "--name", "R", "--cycle", "reaccreditation"]
+    term = Terminal([str(SCRIPT), *args], tmp_path, env)
+    term.expect("Annual turnover")
+    term.answer("")
+    term.expect("The date of 'Reaccreditation started'")
+    term.answer("2026-05-01")
+    term.expect("Next:")
+    assert term.finish() == 0
+    assert (
+        "reaccreditation_started: 2026-05-01" in (tmp_path / "again" / "mentorqa.yaml").read_text()
+    )

@@ -178,10 +178,12 @@ def test_a_layout_from_a_newer_mentorqa_is_refused_with_what_to_do(qim_ws: Path)
     assert done.exit_code == 2 and "upgrade mentorqa" in done.stderr
 
 
-def test_the_table_is_protected_from_outputs(qim_ws: Path) -> None:
+def test_the_table_is_protected_from_outputs_and_is_not_evidence(qim_ws: Path) -> None:
     before = (qim_ws / TABLE).read_bytes()
     done = run("report", "-w", qim_ws, "-o", qim_ws / TABLE)
     assert done.exit_code == 2 and (qim_ws / TABLE).read_bytes() == before
+    done = run("evidence", "add", "QIM-SV-A01", TABLE, cwd=qim_ws)
+    assert done.exit_code == 2 and "mentorqa's record of the evidence" in done.stderr
 
 
 _PATHS = st.text(

@@ -91,7 +91,7 @@ def init(
     from ..views.text import esc
 
     if _stdin_is_terminal():
-        answers = _ask(directory, framework, name, turnover, start)
+        answers = _ask(directory, framework, name, turnover, start, cycle)
         directory, framework, name, turnover, start = answers
     elif framework is None or name is None:
         missing = "--framework" if framework is None else "--name"
@@ -120,6 +120,7 @@ def _ask(
     name: str | None,
     turnover: float | None,
     start: date | None,
+    cycle: str | None = None,
 ) -> Answers:
     """Ask at a terminal for what the options left out, each answer checked as it is typed, so
     a slip is asked again rather than losing what was typed before it."""
@@ -139,10 +140,11 @@ def _ask(
             lambda t: parse_amount(t, "turnover") if t.strip() else None,
             default="",
         )
-    if start is None and fw.events:
+    first = fw.start_event(cycle)  # the round's own first event (reaccreditation has its own)
+    if start is None and first is not None:
+        event = next((e.name for e in fw.events if e.id == first), first)
         start = _until_valid(
-            f"Has the process started? The date of '{fw.events[0].name}' (YYYY-MM-DD), "
-            "or blank if not yet",
+            f"Has the process started? The date of '{event}' (YYYY-MM-DD), or blank if not yet",
             lambda t: parse_date(t, "the date") if t.strip() else None,
             default="",
         )

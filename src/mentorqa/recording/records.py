@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import MentorqaError, Problem, UsageError, resolve
 from ..frameworks.model import Framework
+from ..layout import EVIDENCE_TABLE
 from ..rules import judgements
 from ..rules.evidence import PRIVATE_MESSAGE, is_private, needs_evidence
 from ..rules.indicators import indicator_results
@@ -124,6 +125,8 @@ class RecordWrites(Recorder):
             raise UsageError(Problem("is not a regular file", path))
         if resolved == self.path.resolve():
             raise UsageError(Problem("is the manifest itself, not evidence", path))
+        if resolved == (self.root / EVIDENCE_TABLE).resolve():
+            raise UsageError(Problem("is mentorqa's record of the evidence, not evidence", path))
         rel = resolved.relative_to(self.root.resolve()).as_posix()
         if is_private(rel):
             raise UsageError(Problem(PRIVATE_MESSAGE, path))
