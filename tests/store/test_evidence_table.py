@@ -255,3 +255,34 @@ def test_a_line_with_a_record_inside_it_is_not_a_record() -> None:
     assert parse_table(f"{HEADER}\n{good}{good}", Path(TABLE)) == {
         "evidence/a.pdf": ("a" * 64, 1, dt.date(2026, 1, 1))
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.builds(
+                "\t".join,
+                st.lists(
+                    st.one_of(
+                        st.text("0123456789abcdef", min_size=63, max_size=65),
+                        st.text(st.characters(), max_size=12),
+                        st.sampled_from(["2026-01-01", "2026-02-30", "0", "-1", "9" * 25]),
+                    ),
+                    max_size=5,
+                ),
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_any_text_reads_as_a_table_or_a_located_error(lines: list[str]) -> None:
+    """A hand-edited or damaged table never gives a traceback, however it is broken."""
+    text = "\n".join([HEADER, *lines]) + "\n"
+    try:
+        table = parse_table(text, Path(TABLE))
+    except MentorqaError as exc:
+        assert all(p.line is not None and p.file == Path(TABLE) for p in exc.problems)
+    else:
+        assert parse_table(render_table(table), Path(TABLE)) == table
