@@ -286,3 +286,16 @@ def test_any_text_reads_as_a_table_or_a_located_error(lines: list[str]) -> None:
         assert all(p.line is not None and p.file == Path(TABLE) for p in exc.problems)
     else:
         assert parse_table(render_table(table), Path(TABLE)) == table
+
+
+@pytest.mark.parametrize("value", ["[evidence/a.pdf]", "!!set {evidence/a.pdf}", "{a: 1}"])
+def test_a_file_that_is_not_a_path_is_a_located_error(qim_ws: Path, value: str) -> None:
+    """Found by the fuzzing harness: a list or set where a path belongs was a traceback."""
+    (qim_ws / "evidence" / "a.pdf").write_bytes(b"a")
+    assert run("evidence", "add", "QIM-SV-A01", "evidence/a.pdf", cwd=qim_ws).exit_code == 0
+    manifest = qim_ws / "mentorqa.yaml"
+    manifest.write_text(manifest.read_text().replace("file: evidence/a.pdf", f"file: {value}"))
+    for command in (("status",), ("mark", "QIM-SV-A02", "met")):
+        done = run(*command, "-w", qim_ws)
+        assert done.exit_code == 2 and done.stderr.startswith("error: "), done.stderr
+        assert "mentorqa.yaml:" in done.stderr and "Traceback" not in done.stderr

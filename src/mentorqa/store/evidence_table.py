@@ -182,7 +182,8 @@ def merged(data: Any, table: Table) -> Any:
 def _with_facts(item: Any, table: Table) -> Any:
     if not isinstance(item, dict) or _inline(item):
         return item
-    facts = table.get(item.get("file"))  # type: ignore[arg-type]
+    file = item.get("file")
+    facts = table.get(file) if isinstance(file, str) else None  # (a hand-written list is not)
     if facts is None:
         return item
     sha256, size, recorded = facts
@@ -238,7 +239,8 @@ def split(data: dict[str, Any], manifest: Manifest, table: Table) -> tuple[Table
         if len(seen) == 1:
             new[file] = next(iter(seen))
     for item in _entries(data):
-        if len(effective.get(item.get("file"), ())) == 1:  # type: ignore[arg-type]
+        named = item.get("file")
+        if isinstance(named, str) and len(effective.get(named, ())) == 1:
             for key in FACTS:
                 item.pop(key, None)
     used = {item["file"] for item in _entries(data) if not _inline(item) and "file" in item}
