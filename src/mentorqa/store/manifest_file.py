@@ -217,7 +217,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     The table is written first with every line old and new (so a manifest of either moment
     finds its facts), then the manifest, then the table without lines nothing uses."""
     from . import yamlpatch
-    from .yamlio import parse_document
+    from .yamlio import line_tree, parse_document
 
     path = current.path
     document = current.document
@@ -251,6 +251,10 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
         raise WorkspaceError(Problem(f"not saved: {exc}", path)) from None
     except ValueError as exc:
         raise WorkspaceError(Problem(f"not saved: a value {exc}", path)) from None
+    # The old node tree is done with: let it go before the new one is built (at 50,000
+    # records each is a good part of the memory a write takes).
+    del document
+    current._document = None
     written = parse_document(text, path)
     if written.data != data:  # the safety net: what is written must read back as meant
         raise WorkspaceError(
@@ -258,13 +262,15 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
+    lines = line_tree(written.root)
+    del written
     _write_both(current, text, table_text)
     if final_text != table_text:  # lines nothing uses now; left for the next write if this fails
         with contextlib.suppress(OSError):
             write_atomic(current.table_path, final_text)
             table_text = final_text
-    _Cache(path, text, table_text).put(checked, written)
-    return ManifestFile(path, text, manifest, current.crlf, written, None, table_text)
+    _Cache(path, text, table_text).store(checked, lines)
+    return ManifestFile(path, text, manifest, current.crlf, None, lines, table_text)
 
 
 def _write_both(current: ManifestFile, text: str, table_text: str) -> None:
