@@ -197,3 +197,38 @@ def test_a_file_recorded_afresh_replaces_its_entry(tmp_path: Path) -> None:
     (entry,) = ws.manifest.indicators["QIM-SV-A01"].evidence
     assert entry.sha256 == hashlib.sha256(b"changed").hexdigest()
     assert (root / "mentorqa.yaml").read_text().count("evidence/a.pdf") == 1
+
+
+def test_a_list_shared_through_an_alias_is_never_spliced(tmp_path: Path) -> None:
+    """Found in review: a list anchored here and aliased there would have grown in both places
+    on disk and in one place in the cache. The general write refuses such a file."""
+    body = (
+        "  QIM-SV-A01:\n    evidence: &shared\n      - file: evidence/a.pdf\n"
+        "  QIM-SV-A02:\n    evidence: *shared\n"
+    )
+    root = _workspace(tmp_path / "ws", body, ["evidence/a.pdf"])
+    before = (root / "mentorqa.yaml").read_bytes()
+    with pytest.raises(WorkspaceError, match="anchors"):
+        _added(root, ["evidence/b.pdf"], None)
+    assert (root / "mentorqa.yaml").read_bytes() == before
+    assert read_manifest(root).manifest == read_manifest(root, cache=False).manifest
+
+
+def test_a_block_scalar_line_that_looks_like_a_comment_stays_in_its_note(tmp_path: Path) -> None:
+    """Found in review: '# see minutes' inside a '|' note is text, not a comment; the new entry
+    must not be spliced above it."""
+    body = (
+        "  QIM-SV-A01:\n    evidence:\n      - file: evidence/a.pdf\n"
+        "        note: |\n          Reviewed by the board\n          # see minutes p.3\n"
+        "    self:\n      status: met\n"
+    )
+    root = _workspace(tmp_path / "ws", body, ["evidence/a.pdf"])
+    ws = _added(root, ["evidence/b.pdf"], None)
+    fresh = read_manifest(root, cache=False).manifest
+    first = fresh.indicators["QIM-SV-A01"].evidence[0]
+    assert first.note == "Reviewed by the board\n# see minutes p.3\n"
+    assert [e.file for e in fresh.indicators["QIM-SV-A01"].evidence] == [
+        "evidence/a.pdf",
+        "evidence/b.pdf",
+    ]
+    assert ws.manifest == fresh == read_manifest(root).manifest

@@ -22,6 +22,9 @@ from .yamlrender import render_scalar
 _ITEM = re.compile(r"( *)-( +)[^\s#&*!|>'\"\[{%@`,?:-][^#]*?:(?: |$)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KEEP = re.compile(r"[|>][1-9]?\+|[|>]\+")  # "|+", ">2+": a block scalar keeping blank lines
+# An anchor or an alias anywhere (or what might be one): the list could be shared with another
+# place, which the cache would not know; the general write refuses such files.
+_SHARED = re.compile(r"(?:^|[\s,\[{:-])[&*][^\s,\[\]{}]")
 
 
 def _indent(line: str) -> int:
@@ -58,7 +61,7 @@ def splice(
     whose last item starts on ``last_item`` (lines from 1) and whose entries record ``files``;
     with the line each new entry starts on and the number of lines added. None where this
     cannot be done for certain."""
-    if "\t" in text or "\r" in text:
+    if "\t" in text or "\r" in text or _SHARED.search(text):
         return None
     lines = text.split("\n")
     if not 1 <= key_line < last_item <= len(lines):
@@ -81,6 +84,8 @@ def splice(
         at += 1
     if any(_KEEP.search(line) for line in lines[last_item - 1 : end]):
         return None  # a block scalar that keeps its trailing blank lines: they would move
+    if any(line.strip() and _indent(line) > dash for line in lines[end:at]):
+        return None  # a deeper line that looks like a comment may be a block scalar's text
     if at < len(lines):  # what follows the list: a key of the record, or a line further out
         following = lines[at]
         if _indent(following) > key_indent or following.lstrip(" ").startswith("-"):

@@ -170,7 +170,7 @@ def write_output(path: Path, data: str | bytes, protected: frozenset[Path] = fro
 
 def sha256_of(path: Path | str) -> str:
     """The file's sha256, read in one go when small (most evidence is), else in 1 MiB parts."""
-    with open(path, "rb", buffering=0) as handle:
+    with open(path, "rb") as handle:  # buffered: read(n) returns n bytes unless at the end
         data = handle.read(_WHOLE + 1)
         if len(data) <= _WHOLE:
             return hashlib.sha256(data).hexdigest()

@@ -105,8 +105,7 @@ def read_manifest(
     the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence`;
     ``known``, an earlier read, lends its manifest if the texts are still the same."""
     path = root / MANIFEST
-    raw = read_text(path, newline="")
-    table_text = read_text(root / EVIDENCE_TABLE) if (root / EVIDENCE_TABLE).exists() else None
+    raw, table_text = _read_pair(path, root / EVIDENCE_TABLE)
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
     # is patched as it is, so the lines a write does not touch keep theirs.
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
@@ -142,6 +141,27 @@ def read_manifest(
     found = ManifestFile(path, text, decode(json.loads(checked)), crlf, kept, lines, table_text)
     found._table = table
     return found
+
+
+def _read_pair(path: Path, table_path: Path) -> tuple[str, str | None]:
+    """The manifest's text and the table's, as one write left them: a write replaces the table,
+    then the manifest, then prunes the table, so the pair is read again if the manifest was
+    replaced while the table was being read."""
+    for _ in range(5):
+        before = _identity(path)
+        raw = read_text(path, newline="")
+        table_text = read_text(table_path) if table_path.exists() else None
+        if _identity(path) == before:
+            break
+    return raw, table_text
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _validated(data: Any, document: Document, table: Table) -> str:
@@ -323,7 +343,10 @@ def append_evidence(
     facts = {e["file"]: (e["sha256"], e["size"], e["recorded"]) for e in entries}
     in_manifest = [{k: v for k, v in e.items() if k not in FACTS} for e in entries]
     key_line, items = found
-    spliced = append.splice(current.text, key_line, items[-1][0], in_manifest, files)
+    try:
+        spliced = append.splice(current.text, key_line, items[-1][0], in_manifest, files)
+    except ValueError:  # a value the renderer refuses: the general write says why
+        return None
     table_text = append.table_with(current.table_text, facts)
     if spliced is None or table_text is None:
         return None
