@@ -52,10 +52,15 @@ def _plain_schema() -> dict[str, Any]:
 
     here = Path(__file__).parent
     key = hashlib.sha256(__version__.encode())
-    for name in _SOURCES:
-        key.update((here / name).read_bytes())
-    folder = cache_dir("schemas")
-    cached = folder / f"manifest-{key.hexdigest()}.json" if folder else None
+    cached: Path | None = None
+    try:
+        for name in _SOURCES:
+            key.update((here / name).read_bytes())
+        key.update(str(_installed("pydantic")).encode())  # a new pydantic may write it anew
+        folder = cache_dir("schemas")
+        cached = folder / f"manifest-{key.hexdigest()}.json" if folder else None
+    except OSError:
+        cached = None  # no sources to key it by: build it, every time
     if cached is not None:
         try:
             found: dict[str, Any] = json.loads(cached.read_text(encoding="utf-8"))
@@ -72,6 +77,17 @@ def _plain_schema() -> dict[str, Any]:
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
     return document
+
+
+def _installed(library: str) -> tuple[str, int]:
+    """Where ``library`` is installed and when (a reinstall changes it), without importing it."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec(library)
+    if spec is None or spec.origin is None:
+        raise OSError(f"{library} is not installed")
+    return spec.origin, os.stat(spec.origin).st_mtime_ns
 
 
 def _ids(prop: dict[str, Any], known: dict[str, str]) -> None:

@@ -147,3 +147,19 @@ def test_a_help_shown_once_is_replayed_without_loading_the_commands(tmp_path: Pa
     for _ in range(2):  # a failed request runs every time and prints its error
         failed = helped("no-such-command", "--help")
         assert failed[1] == "True" and failed[2] == 2
+
+
+def test_a_help_request_with_bytes_that_are_not_utf8_is_an_error_line(tmp_path: Path) -> None:
+    """Found in review: the help cache's key met the argument before the UTF-8 check did."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environb, b"XDG_CACHE_HOME": bytes(tmp_path)}
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"mentorqa", b"caf\xe9", b"--help"],
+        capture_output=True,
+        env=env,
+    )
+    assert done.returncode == 2 and done.stderr.startswith(b"error: "), done.stderr
+    assert b"Traceback" not in done.stderr

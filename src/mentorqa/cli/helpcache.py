@@ -2,10 +2,10 @@
 printed again, byte for byte, without loading typer, rich or any command (a help costs the
 start of Python, not the building of the command tree).
 
-The key is everything the text can depend on: mentorqa's version and the sources of its
-commands, the versions of typer and rich (their files' times), the arguments, whether the
-output is a terminal and its size, and the environment variables that change the layout or
-the colours. Anything else (a completion request, a run that fails) is not kept.
+The key is everything the text can depend on: mentorqa's version and its sources, the
+installed typer and rich (their files' times), the arguments, which of the three standard
+streams are terminals and their sizes, and the environment variables that change the layout
+or the colours. Anything else (a completion request, a run that fails) is not kept.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ _ENV = (
     "TTY_COMPATIBLE",
     "TTY_INTERACTIVE",
     "_TYPER_FORCE_DISABLE_TERMINAL",
+    "TERMINAL_WIDTH",
+    "GITHUB_ACTIONS",
+    "PY_COLORS",
+    "TYPER_USE_RICH",
+    "FORCE_TERMINAL",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
     "MENTORQA_FRAMEWORK_PATH",
     "PYTHONIOENCODING",
     "LANG",
@@ -131,23 +138,29 @@ def lookup(argv: list[str]) -> Help | None:
         return None
     if os.environ.get("MENTORQA_NO_CACHE") or any(k.endswith("_COMPLETE") for k in os.environ):
         return None
+    if sys.platform == "win32":  # the console writes through its own layer: not copied here
+        return None
     from ..store.files import cache_dir
 
     folder = cache_dir("help")
     if folder is None:
         return None
-    key = hashlib.sha256(f"{__version__}\0{sys.version}\0{chr(0).join(argv)}".encode())
+    key = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
+    for arg in argv:
+        key.update(b"\0" + arg.encode("utf-8", "surrogateescape"))
     for name in _ENV:
         key.update(f"\0{name}={os.environ.get(name)}".encode("utf-8", "surrogateescape"))
+    # rich takes the width from whichever of the three streams is a terminal.
+    for stream in (sys.stdout, sys.stdin, sys.stderr):
+        try:
+            fd = stream.fileno()
+            tty = os.isatty(fd)
+            key.update(f"\0{tty}\0{os.get_terminal_size(fd) if tty else None}".encode())
+        except (OSError, ValueError, AttributeError):
+            key.update(b"\0-")
+    package = Path(__file__).parents[1]
     try:
-        tty = os.isatty(sys.stdout.fileno())
-        size = os.get_terminal_size(sys.stdout.fileno()) if tty else None
-    except (OSError, ValueError, AttributeError):
-        return None
-    key.update(f"\0{tty}\0{size}".encode())
-    here = Path(__file__).parent
-    try:
-        for source in sorted(here.glob("*.py")):  # where the help texts are written
+        for source in sorted(package.rglob("*.py")):  # the help texts, and what they quote
             key.update(source.read_bytes())
         for library in _LIBRARIES:  # where they are laid out: a reinstall changes the time
             spec_origin = _origin(library)
