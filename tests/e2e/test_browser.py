@@ -117,4 +117,5 @@ def test_an_image_a_workspace_template_links_is_never_fetched(tmp_path: Path) ->
         assert dom.returncode == 0 and "who opened" in dom.stdout
     finally:
         server.shutdown()
+        server.server_close()
     assert hits == []

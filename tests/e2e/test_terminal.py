@@ -53,14 +53,19 @@ class Terminal:
         return code
 
 
-def test_init_asks_at_a_terminal_and_asks_again_after_a_slip(tmp_path: Path) -> None:
-    env = {
+def _env(tmp_path: Path) -> dict[str, str]:
+    """A fixed today, a private cache, no colour, a wide terminal."""
+    return {
         **os.environ,
         "MENTORQA_TODAY": "2026-05-15",
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "NO_COLOR": "1",
         "COLUMNS": "200",
     }
+
+
+def test_init_asks_at_a_terminal_and_asks_again_after_a_slip(tmp_path: Path) -> None:
+    env = _env(tmp_path)
     term = Terminal([str(SCRIPT), "init"], tmp_path, env)
     term.expect("Framework (such as qim or nqms)")
     term.answer("QIM-")  # a slip: asked again, with a did-you-mean
@@ -85,13 +90,7 @@ def test_init_asks_at_a_terminal_and_asks_again_after_a_slip(tmp_path: Path) -> 
 
 
 def test_init_for_a_later_round_asks_for_the_date_that_starts_that_round(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "MENTORQA_TODAY": "2026-05-15",
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-    }
+    env = _env(tmp_path)
     args = ["init", "again", "--framework", "qim", "--name", "R", "--cycle", "reaccreditation"]
     term = Terminal([str(SCRIPT), *args], tmp_path, env)
     term.expect("Annual turnover")

@@ -68,13 +68,27 @@ def splice(
         return None
     key_indent = _indent(lines[key_line - 1])
     first = _ITEM.match(lines[last_item - 1])
-    if first is None:
+    if first is None or len(first.group(1)) < key_indent:
         return None
-    dash = len(first.group(1))
-    if dash < key_indent:
+    dash, gap = len(first.group(1)), " " * len(first.group(2))
+    end = _after_item(lines, last_item, dash, key_indent)
+    if end is None:
         return None
-    end = last_item  # the index of the line after the item's last line of content
-    at = last_item
+    new_lines, starts = _entry_lines(entries, dash, gap, end)
+    spliced = lines[:end] + new_lines + lines[end:]
+    # The list's key, its last entry and the new ones, on their own: they must read as that
+    # entry and then the new ones. (Entries before the last end before it starts: text after
+    # them cannot change them.)
+    region = [lines[key_line - 1], *lines[last_item - 1 : end], *new_lines]
+    if end == len(lines) or not _reads_as(region, key_indent, len(new_lines), files, entries):
+        return None  # (at the end of a file without a final line break, a value would change)
+    return "\n".join(spliced), starts, len(new_lines)
+
+
+def _after_item(lines: list[str], last_item: int, dash: int, key_indent: int) -> int | None:
+    """The index of the line after the last item's last line of content, where new entries
+    go; None where what follows the item makes that uncertain."""
+    end = at = last_item
     while at < len(lines):
         line = lines[at]
         if _content(line):
@@ -90,7 +104,13 @@ def splice(
         following = lines[at]
         if _indent(following) > key_indent or following.lstrip(" ").startswith("-"):
             return None
-    gap = " " * len(first.group(2))
+    return end
+
+
+def _entry_lines(
+    entries: list[dict[str, Any]], dash: int, gap: str, end: int
+) -> tuple[list[str], list[int]]:
+    """The new entries' lines, laid out as the last one is, and the line each starts on."""
     new_lines: list[str] = []
     starts: list[int] = []
     for entry in entries:
@@ -98,14 +118,7 @@ def splice(
         for n, (key, value) in enumerate(entry.items()):
             lead = " " * dash + "-" + gap if n == 0 else " " * (dash + 1 + len(gap))
             new_lines.append(f"{lead}{key}: {render_scalar(value)}")
-    spliced = lines[:end] + new_lines + lines[end:]
-    # The list's key, its last entry and the new ones, on their own: they must read as that
-    # entry and then the new ones. (Entries before the last end before it starts: text after
-    # them cannot change them.)
-    region = [lines[key_line - 1], *lines[last_item - 1 : end], *new_lines]
-    if end == len(lines) or not _reads_as(region, key_indent, len(new_lines), files, entries):
-        return None  # (at the end of a file without a final line break, a value would change)
-    return "\n".join(spliced), starts, len(new_lines)
+    return new_lines, starts
 
 
 def _reads_as(

@@ -119,11 +119,22 @@ def read_manifest(
         found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
         found.cached_json = hit[2] if for_write else None
         return found
+    return _read_afresh(path, text, crlf, table_text, cached, for_write)
+
+
+def _read_afresh(
+    path: Path,
+    text: str,
+    crlf: bool,
+    table_text: str | None,
+    cached: _Cache | None,
+    for_write: bool,
+) -> ManifestFile:
+    """The manifest parsed and validated (the cache could not answer), and kept in the cache."""
     from .yamlio import Document, line_tree, parse_document
 
-    document: Document | None = parse_document(text, path)
-    assert document is not None
-    table = parse_table(table_text, root / EVIDENCE_TABLE) if table_text else {}
+    document = parse_document(text, path)
+    table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
     lines = line_tree(document.root)
     if not for_write:
         # A read needs the lines only: the node tree (a third of the memory of a large
@@ -330,16 +341,11 @@ def append_evidence(
     raw, manifest = current.cached_json, current.manifest
     record = manifest.indicators.get(indicator)
     found = append.evidence_list(current._lines, indicator)
-    if raw is None or found is None or record is None or manifest.mentorqa != MANIFEST_VERSION:
+    if raw is None or found is None or record is None or not _appendable(current, entries):
         return None
-    if set(EvidenceFile._fields) != {"file", *FACTS, "valid_until", "note"}:
-        return None  # a new field: the general write knows it
     files = [e.file for e in record.evidence]
-    new_files = [e["file"] for e in entries]
-    if len(set(new_files)) != len(new_files) or set(new_files) & set(files):
+    if {e["file"] for e in entries} & set(files):
         return None  # recorded afresh: the general write replaces the entry
-    if not all(append.fit(file) for file in new_files):
-        return None
     facts = {e["file"]: (e["sha256"], e["size"], e["recorded"]) for e in entries}
     in_manifest = [{k: v for k, v in e.items() if k not in FACTS} for e in entries]
     key_line, items = found
@@ -367,6 +373,21 @@ def append_evidence(
     saved = ManifestFile(current.path, text, new_manifest, current.crlf, None, lines, table_text)
     saved.cached_json = raw
     return saved
+
+
+def _appendable(current: ManifestFile, entries: list[dict[str, Any]]) -> bool:
+    """Whether new entries can be spliced in at all: the current layout, the fields this code
+    knows, and distinct paths the table's lines can hold."""
+    from ..manifest import EvidenceFile
+    from . import append
+
+    new_files = [e["file"] for e in entries]
+    return (
+        current.manifest.mentorqa == MANIFEST_VERSION
+        and set(EvidenceFile._fields) == {"file", *FACTS, "valid_until", "note"}
+        and len(set(new_files)) == len(new_files)
+        and all(append.fit(file) for file in new_files)
+    )
 
 
 def _json_value(value: Any) -> Any:
