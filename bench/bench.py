@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-MENTORQA = [sys.executable, "-m", "mentorqa"]
+from _workspace import MENTORQA, init_qim  # bench/, the script's own folder
 
 
 def worktree(ref: str, into: Path) -> Path:
@@ -75,24 +75,7 @@ def build(ws: Path, files: int, env: dict[str, str]) -> str:
     """A QiM workspace whose online indicators carry ``files`` evidence files in all, in the
     current layout (the checksums in mentorqa.evidence.tsv); returns the same manifest as
     version 1 wrote it (every fact in mentorqa.yaml), for an older mentorqa to compare with."""
-    subprocess.run(
-        [
-            *MENTORQA,
-            "init",
-            str(ws),
-            "--framework",
-            "qim",
-            "--name",
-            "Bench",
-            "--turnover",
-            "120000",
-            "--start",
-            "2026-03-01",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    init_qim(ws, "Bench", env)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from mentorqa.frameworks import get  # the library, to list indicator ids
 

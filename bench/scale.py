@@ -64,8 +64,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from _workspace import MENTORQA, init_qim  # bench/, the script's own folder
+
 REPO = Path(__file__).resolve().parents[1]
-MENTORQA = [sys.executable, "-m", "mentorqa"]
+
 FLOOR = [sys.executable, "-c", "import typer, rich.console, pydantic, ruamel.yaml, jinja2"]
 SIZES = (100, 1_000, 5_000, 20_000, 50_000)
 BATCH = 1_000
@@ -290,24 +292,7 @@ def build_workspace(
     checksums, sizes and days are lines of mentorqa.evidence.tsv). Returns the evidence files'
     paths relative to ``ws``, and the same manifest in the layout of version 1 (every fact in
     mentorqa.yaml, no table), which a first write migrates."""
-    subprocess.run(
-        [
-            *MENTORQA,
-            "init",
-            str(ws),
-            "--framework",
-            "qim",
-            "--name",
-            "Scale",
-            "--turnover",
-            "120000",
-            "--start",
-            "2026-03-01",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    init_qim(ws, "Scale", env)
     block = os.urandom(max(0, file_size - 40))
     entries: dict[str, list[tuple[str, str]]] = {ind: [] for ind in indicators}
     files: list[str] = []

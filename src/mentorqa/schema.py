@@ -48,7 +48,7 @@ def _plain_schema() -> dict[str, Any]:
     import json
 
     from . import __version__
-    from .store.files import cache_dir, write_atomic
+    from .store.files import cache_dir, installed, write_atomic
 
     here = Path(__file__).parent
     key = hashlib.sha256(__version__.encode())
@@ -56,7 +56,7 @@ def _plain_schema() -> dict[str, Any]:
     try:
         for name in _SOURCES:
             key.update((here / name).read_bytes())
-        key.update(str(_installed("pydantic")).encode())  # a new pydantic may write it anew
+        key.update(str(installed("pydantic")).encode())  # a new pydantic may write it anew
         folder = cache_dir("schemas")
         cached = folder / f"manifest-{key.hexdigest()}.json" if folder else None
     except OSError:
@@ -77,17 +77,6 @@ def _plain_schema() -> dict[str, Any]:
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
     return document
-
-
-def _installed(library: str) -> tuple[str, int]:
-    """Where ``library`` is installed and when (a reinstall changes it), without importing it."""
-    import importlib.util
-    import os
-
-    spec = importlib.util.find_spec(library)
-    if spec is None or spec.origin is None:
-        raise OSError(f"{library} is not installed")
-    return spec.origin, os.stat(spec.origin).st_mtime_ns
 
 
 def _ids(prop: dict[str, Any], known: dict[str, str]) -> None:

@@ -15,6 +15,15 @@ from .errors import MentorqaError, UsageError
 # change that could break a program reading them (a key removed, renamed or given a new meaning).
 SCHEMA_VERSION = 1
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character: no file path does (a NUL is no name any
+    system accepts), and a tab or line break in one would break the evidence table's lines."""
+    return _CONTROL.search(text) is not None
+
+
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 

@@ -98,11 +98,11 @@ class Help:
                 self._keep(bytes(tee.seen))
 
     def _keep(self, text: bytes) -> None:
+        from ..store.files import write_atomic
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_bytes(text)
-            os.replace(temp, self.path)
+            write_atomic(self.path, text)
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
 
@@ -140,7 +140,7 @@ def lookup(argv: list[str]) -> Help | None:
         return None
     if sys.platform == "win32":  # the console writes through its own layer: not copied here
         return None
-    from ..store.files import cache_dir
+    from ..store.files import cache_dir, installed
 
     folder = cache_dir("help")
     if folder is None:
@@ -161,19 +161,10 @@ def lookup(argv: list[str]) -> Help | None:
     package = Path(__file__).parents[1]
     try:
         for source in sorted(package.rglob("*.py")):  # the help texts, and what they quote
-            key.update(source.read_bytes())
+            info = source.stat()  # an edit changes its time (cheaper than reading each file)
+            key.update(f"\0{source}:{info.st_size}:{info.st_mtime_ns}".encode())
         for library in _LIBRARIES:  # where they are laid out: a reinstall changes the time
-            spec_origin = _origin(library)
-            key.update(f"\0{spec_origin}:{os.stat(spec_origin).st_mtime_ns}".encode())
+            key.update(str(installed(library)).encode())
     except OSError:
         return None
     return Help(folder / f"{key.hexdigest()}.txt")
-
-
-def _origin(library: str) -> str:
-    import importlib.util
-
-    spec = importlib.util.find_spec(library)
-    if spec is None or spec.origin is None:
-        raise OSError(f"{library} not found")
-    return spec.origin

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..layout import EVIDENCE_TABLE, MANIFEST_VERSION
-from ..values import LARGEST_AMOUNT, plausible
+from ..values import LARGEST_AMOUNT, has_control, plausible
 
 
 class _Model(BaseModel):
@@ -37,12 +36,9 @@ class Privacy(_Model):
     )
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _no_control(path: str) -> str:
     """A stored path holds no control characters (a NUL is no file name any system accepts)."""
-    if _CONTROL.search(path):
+    if has_control(path):
         raise ValueError("a file path may not hold control characters; write the path as it is")
     return path
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .evidence_table import HEADER, Facts
+from .evidence_table import HEADER, Facts, record_line
 from .yamlrender import render_scalar
 
 # A block sequence item that is a block mapping starting on the dash's line: "  - file: x".
 _ITEM = re.compile(r"( *)-( +)[^\s#&*!|>'\"\[{%@`,?:-][^#]*?:(?: |$)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KEEP = re.compile(r"[|>][1-9]?\+|[|>]\+")  # "|+", ">2+": a block scalar keeping blank lines
 # An anchor or an alias anywhere (or what might be one): the list could be shared with another
 # place, which the cache would not know; the general write refuses such files.
@@ -155,12 +154,6 @@ def _listed(region: list[str], indent: int) -> list[Any] | None:
     return listed if isinstance(listed, list) else None
 
 
-def fit(path: str) -> bool:
-    """Whether a path can go into the table as it is: no control character, which its
-    tab-separated lines could not hold (the general write refuses it with its reason)."""
-    return not _CONTROL.search(path)
-
-
 def table_with(table_text: str | None, new: dict[str, Facts]) -> str | None:
     """The evidence table's text with lines for ``new`` added in path order; None if one of
     them is listed already with other facts (the general write keeps such facts inline).
@@ -168,8 +161,8 @@ def table_with(table_text: str | None, new: dict[str, Facts]) -> str | None:
     text = table_text if table_text is not None else HEADER + "\n"
     if not text.startswith(HEADER + "\n") or not text.endswith("\n"):
         return None
-    for file, (sha256, size, recorded) in sorted(new.items()):
-        line = f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}\n"
+    for file, facts in sorted(new.items()):
+        line = record_line(file, facts) + "\n"
         at = _place(text, file)
         if text.startswith(f"{file}\t", at):
             if not text.startswith(line, at):

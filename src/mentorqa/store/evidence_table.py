@@ -23,12 +23,11 @@ from typing import Any
 from ..errors import MentorqaError, Problem
 from ..layout import EVIDENCE_TABLE, MANIFEST
 from ..manifest import Manifest
-from ..values import plausible
+from ..values import has_control, plausible
 
 FACTS = ("sha256", "size", "recorded")
 HEADER = "file\t" + "\t".join(FACTS)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # no path holds one (mentorqa.yaml refuses them)
 _LARGEST_SIZE = 2**63 - 1
 
 Facts = tuple[str, int, dt.date]  # sha256, size in bytes, the day it was recorded
@@ -43,9 +42,7 @@ def parse_table(text: str, path: Path) -> Table:
     """The facts in ``text``; a located problem for each line that is not a record."""
     body = text[len(HEADER) + 1 :] if text.startswith(HEADER + "\n") else text
     found = _LINE.findall(body)
-    if len(found) == body.count("\n") and not _CONTROL.search(
-        body.replace("\t", "").replace("\n", "")
-    ):
+    if len(found) == body.count("\n") and not _STRAY.search(body):
         # Every line has the shape of a record (one pass in C): only the values to check.
         days: dict[str, dt.date] = {}
         table: Table = {}
@@ -103,7 +100,7 @@ def _record(line: str) -> tuple[str, Facts]:
             f"this line has {len(parts)}"
         )
     file, sha256, size, recorded = parts
-    if not file or _CONTROL.search(file):
+    if not file or has_control(file):
         raise ValueError("the file path is empty or holds control characters")
     if not _SHA256.fullmatch(sha256):
         raise ValueError(f"'{sha256[:80]}' is not a sha256 (64 characters 0-9 and a-f)")
@@ -120,14 +117,15 @@ def _record(line: str) -> tuple[str, Facts]:
 
 def render_table(table: Table) -> str:
     """The file's text: the header, then one line per file in path order."""
-    bad = _CONTROL.search("".join(table))
-    if bad:
-        raise ValueError(f"{bad.group()!r} (a control character) is in a file's path")
-    lines = [HEADER]
-    for file in sorted(table):
-        sha256, size, recorded = table[file]
-        lines.append(f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}")
-    return "\n".join(lines) + "\n"
+    if has_control("".join(table)):
+        raise ValueError("a file's path holds a control character")
+    return "\n".join([HEADER, *(record_line(file, table[file]) for file in sorted(table))]) + "\n"
+
+
+def record_line(file: str, facts: Facts) -> str:
+    """One file's line of the table (without its line break)."""
+    sha256, size, recorded = facts
+    return f"{file}\t{sha256}\t{size}\t{recorded.isoformat()}"
 
 
 SECTIONS = ("indicators", "retired")  # the mappings of indicator records (with evidence)

@@ -296,6 +296,17 @@ def repository_base(root: Path) -> str:
     return Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
 
 
+def installed(library: str) -> tuple[str, int]:
+    """Where ``library`` is installed and when (a reinstall changes the time), without importing
+    it: part of the key of what is cached from its output (a schema, a help text)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(library)
+    if spec is None or spec.origin is None:
+        raise OSError(f"{library} is not installed")
+    return spec.origin, os.stat(spec.origin).st_mtime_ns
+
+
 def cache_dir(kind: str) -> Path | None:
     """The user's cache folder for ``kind`` (never inside a workspace); None when turned off
     (``MENTORQA_NO_CACHE=1``)."""

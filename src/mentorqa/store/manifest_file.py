@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION, SCHEMA_FILE
 from ..manifest import Manifest, decode
+from ..values import has_control
 from .evidence_table import FACTS, Table, merged, parse_table, render_table, split, unrecorded
 from .files import cache_dir, write_atomic
 from .lines import line_of
@@ -217,13 +218,6 @@ class _Cache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a broken one: read the manifest afresh
 
-    def put(self, dumped: str, document: Document) -> None:
-        if self.file is None:
-            return
-        from .yamlio import line_tree
-
-        self.store(dumped, line_tree(document.root))
-
     def store(self, dumped: str, lines: Any) -> None:
         """Keep the validated manifest's JSON dump and its line tree for this text."""
         if self.file is None:
@@ -379,14 +373,13 @@ def _appendable(current: ManifestFile, entries: list[dict[str, Any]]) -> bool:
     """Whether new entries can be spliced in at all: the current layout, the fields this code
     knows, and distinct paths the table's lines can hold."""
     from ..manifest import EvidenceFile
-    from . import append
 
     new_files = [e["file"] for e in entries]
     return (
         current.manifest.mentorqa == MANIFEST_VERSION
         and set(EvidenceFile._fields) == {"file", *FACTS, "valid_until", "note"}
         and len(set(new_files)) == len(new_files)
-        and all(append.fit(file) for file in new_files)
+        and not any(has_control(file) for file in new_files)
     )
 
 
