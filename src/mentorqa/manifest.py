@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
+from .conform import REQUIRED, Form
 from .plain import Plain
+from .values import known_layout, no_control, plausible
 
 def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
@@ -572,6 +574,139 @@ def _Manifest(d: dict[str, Any]) -> Manifest:
     )
 
 
+_Service_form: Form = ('model', (
+    ('name', ('str', None, None, 1, None, ()), REQUIRED),
+    ('organisation', ('str', None, None, None, None, ()), ''),
+    ('turnover', ('union', (('float', 0, 1000000000000000000000000, None, None, ()), ('none',))), None),
+    ('sector', ('union', (('str', None, None, None, None, ()), ('none',))), None),
+))
+
+
+_Privacy_form: Form = ('model', (
+    ('names_consent', ('bool', None, None, None, None, ()), False),
+))
+
+
+_Judgement_form: Form = ('model', (
+    ('status', ('str', None, None, None, None, ()), REQUIRED),
+    ('rating', ('union', (('int', -1000, 1000, None, None, ()), ('none',))), None),
+    ('note', ('str', None, None, None, None, ()), ''),
+    ('date', ('union', (('date', None, None, None, None, (plausible,)), ('none',))), None),
+))
+
+
+_EvidenceFile_form: Form = ('model', (
+    ('file', ('str', None, None, None, None, (no_control,)), REQUIRED),
+    ('sha256', ('str', None, None, None, None, ()), REQUIRED),
+    ('size', ('int', 0, None, None, None, ()), REQUIRED),
+    ('recorded', ('date', None, None, None, None, (plausible,)), REQUIRED),
+    ('valid_until', ('union', (('date', None, None, None, None, (plausible,)), ('none',))), None),
+    ('note', ('str', None, None, None, None, ()), ''),
+))
+
+
+_IndicatorRecord_form: Form = ('model', (
+    ('self', ('union', (_Judgement_form, ('none',))), None),
+    ('assessor', ('union', (_Judgement_form, ('none',))), None),
+    ('evidence', ('tuple', _EvidenceFile_form), []),
+))
+
+
+_Interview_form: Form = ('model', (
+    ('role', ('str', None, None, None, None, ()), REQUIRED),
+    ('pseudonym', ('str', None, None, 1, None, ()), REQUIRED),
+    ('name', ('str', None, None, None, None, ()), ''),
+    ('date', ('union', (('date', None, None, None, None, (plausible,)), ('none',))), None),
+    ('minutes', ('union', (('int', 1, None, None, None, ()), ('none',))), None),
+    ('indicators', ('tuple', ('str', None, None, None, None, ())), []),
+    ('note', ('str', None, None, None, None, ()), ''),
+))
+
+
+_CaseStudy_form: Form = ('model', (
+    ('kind', ('str', None, None, None, None, ()), REQUIRED),
+    ('title', ('str', None, None, None, None, ()), ''),
+    ('file', ('str', None, None, None, None, (no_control,)), ''),
+    ('indicators', ('tuple', ('str', None, None, None, None, ())), []),
+    ('note', ('str', None, None, None, None, ()), ''),
+))
+
+
+_Visit_form: Form = ('model', (
+    ('mode', ('str', None, None, None, None, ()), 'on_site'),
+    ('assessor', ('str', None, None, None, None, ()), ''),
+))
+
+
+_AreaNotes_form: Form = ('model', (
+    ('strengths', ('tuple', ('str', None, None, None, None, ())), []),
+    ('suggestions', ('tuple', ('str', None, None, None, None, ())), []),
+))
+
+
+_Priority_form: Form = ('model', (
+    ('area', ('str', None, None, None, None, ()), ''),
+    ('goal', ('str', None, None, 1, None, ()), REQUIRED),
+    ('actions', ('tuple', ('str', None, None, None, None, ())), []),
+    ('owner', ('str', None, None, None, None, ()), ''),
+    ('target', ('union', (('date', None, None, None, None, (plausible,)), ('none',))), None),
+))
+
+
+_Plan_form: Form = ('model', (
+    ('strengths', ('tuple', ('str', None, None, None, None, ())), []),
+    ('improvements', ('tuple', ('str', None, None, None, None, ())), []),
+    ('priorities', ('tuple', _Priority_form), []),
+))
+
+
+_PlanVersion_form: Form = ('model', (
+    ('strengths', ('tuple', ('str', None, None, None, None, ())), []),
+    ('improvements', ('tuple', ('str', None, None, None, None, ())), []),
+    ('priorities', ('tuple', _Priority_form), []),
+    ('version', ('int', 1, None, None, None, ()), REQUIRED),
+    ('revised', ('date', None, None, None, None, (plausible,)), REQUIRED),
+    ('agreed', ('union', (('date', None, None, None, None, (plausible,)), ('none',))), None),
+))
+
+
+_ProgramChange_form: Form = ('model', (
+    ('date', ('date', None, None, None, None, (plausible,)), REQUIRED),
+    ('text', ('str', None, None, 1, None, ()), REQUIRED),
+))
+
+
+_Signature_form: Form = ('model', (
+    ('name', ('str', None, None, None, None, ()), ''),
+    ('role', ('str', None, None, None, None, ()), ''),
+))
+
+
+_Manifest_form: Form = ('model', (
+    ('mentorqa', ('int', None, None, None, None, (known_layout,)), 2),
+    ('framework', ('str', None, None, None, None, ()), REQUIRED),
+    ('framework_version', ('str', None, None, None, None, ()), ''),
+    ('cycle', ('union', (('str', None, None, None, None, ()), ('none',))), None),
+    ('service', _Service_form, REQUIRED),
+    ('privacy', _Privacy_form, {'names_consent': False}),
+    ('dates', ('dict', ('str', None, None, None, None, ()), ('date', None, None, None, None, (plausible,))), {}),
+    ('eligibility', ('dict', ('str', None, None, None, None, ()), ('bool', None, None, None, None, ())), {}),
+    ('indicators', ('dict', ('str', None, None, None, None, ()), _IndicatorRecord_form), {}),
+    ('interviews', ('tuple', _Interview_form), []),
+    ('case_studies', ('tuple', _CaseStudy_form), []),
+    ('visit', _Visit_form, {'mode': 'on_site', 'assessor': ''}),
+    ('areas', ('dict', ('str', None, None, None, None, ()), _AreaNotes_form), {}),
+    ('plan', _Plan_form, {'strengths': [], 'improvements': [], 'priorities': []}),
+    ('plan_history', ('tuple', _PlanVersion_form), []),
+    ('changes', ('tuple', _ProgramChange_form), []),
+    ('statement', _Signature_form, {'name': '', 'role': ''}),
+    ('retired', ('dict', ('str', None, None, None, None, ()), _IndicatorRecord_form), {}),
+))
+
+
 def decode(data: dict[str, Any]) -> Manifest:
     """A plain Manifest from a validated one's JSON dump."""
     return _Manifest(data)
+
+
+FORM = _Manifest_form  # the whole manifest's, for conform.patched

@@ -8,6 +8,7 @@ import os
 import re
 
 from .errors import MentorqaError, UsageError
+from .layout import MANIFEST_VERSION
 
 # Dates a mentoring service can mean. Far-off years are typing slips (2062 for 2026 stays
 # possible) and would overflow the date arithmetic of timelines, so they are refused on entry.
@@ -22,6 +23,23 @@ def has_control(text: str) -> bool:
     """Whether ``text`` holds a control character: no file path does (a NUL is no name any
     system accepts), and a tab or line break in one would break the evidence table's lines."""
     return _CONTROL.search(text) is not None
+
+
+def no_control(path: str) -> str:
+    """``path`` unchanged, or a ValueError when it holds a control character."""
+    if has_control(path):
+        raise ValueError("a file path may not hold control characters; write the path as it is")
+    return path
+
+
+def known_layout(version: int) -> int:
+    """``version`` unchanged, or a ValueError when it is no manifest layout this mentorqa knows."""
+    if not 1 <= version <= MANIFEST_VERSION:
+        raise ValueError(
+            f"layout {version} is not one this mentorqa knows (1 to {MANIFEST_VERSION}); a "
+            "newer mentorqa wrote it: upgrade mentorqa (pip install -U mentorqa)"
+        )
+    return version
 
 
 EARLIEST_DATE = dt.date(1900, 1, 1)

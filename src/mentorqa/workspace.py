@@ -226,14 +226,14 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
     def _write(self, change: Callable[[Draft], T]) -> T:
         """Run ``change`` on the fresh state inside the lock, then save what it changed."""
-        # What every write needs is loaded before the lock is taken (building the validating
-        # models is the slow part of it), so that writers queue only for the work on the file.
-        from .spec import manifest as _schema  # noqa: F401
+        # What every write needs is loaded before the lock is taken, so that writers queue
+        # only for the work on the file. (The validating models are not: a change to a
+        # manifest read from the cache is judged without them, see conform.py.)
         from .store import yamlio, yamlpatch  # noqa: F401
 
         with locked(self.root):
             remove_stale_temp_files(self.root)
-            current = read_manifest(self.root)
+            current = read_manifest(self.root, for_write=True)
             self._file = current
             found = self._find_framework(current)
             self._found = found

@@ -77,7 +77,8 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
 
 def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
     """typer would convert each value through a pydantic TypeAdapter; text, paths and flags are
-    converted directly (cli/params.py), so a read on cached files loads no pydantic at all."""
+    converted directly (cli/params.py), so a read on cached files loads no pydantic at all, nor
+    does a write whose change conform.py can judge."""
     import os
     import subprocess
     import sys
@@ -107,6 +108,9 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
         ("check", "--json", "--workspace", "."),
         ("status", "--area", "service"),
         ("evidence", "add", "QIM-SV-A01", "evidence/b.pdf", "--note", "p. 2"),  # spliced in
+        ("mark", "QIM-SV-A02", "partly-met", "--note", "judged by conform.py"),
+        ("mark", "QIM-SV-A02", "met", "--by", "assessor", "--rating", "3"),
+        ("plan", "add", "More mentors"),
     ):
         assert pydantic_loaded(*args) == "False", args
 

@@ -159,7 +159,16 @@ def test_without_a_start_date_nothing_is_recorded(tmp_path: Path) -> None:
 # Which layers each layer may import (architecture.md): one direction only.
 LAYERS = {
     "spec": {"spec", "errors", "values", "layout", "plain", "manifest", "frameworks.model"},
-    "store": {"store", "errors", "manifest", "values", "layout", "spec", "frameworks.model"},
+    "store": {
+        "store",
+        "errors",
+        "manifest",
+        "conform",  # the manifest model's certain checks, generated beside it
+        "values",
+        "layout",
+        "spec",
+        "frameworks.model",
+    },
     "rules": {"rules", "errors", "manifest", "layout", "values", "frameworks"},
     "views": {
         "views",

@@ -3,8 +3,8 @@
 typer 0.29 turns every parameter's value into its annotated type through a pydantic
 ``TypeAdapter``, built when the command runs: importing pydantic's adapter machinery and
 building them is some 100-200 ms of a command that otherwise takes 300. Most of mentorqa's
-parameters are text, paths, flags, choices and lists of those, which need no validation
-beyond what click has done, so they are converted here; any other type (a date, a number) is
+parameters are text, paths, flags, numbers, choices and lists of those, which need no
+validation beyond what click has done, so they are converted here; any other type (a date) is
 handed to typer's own coercion, built only when that parameter is actually given.
 
 This relies on typer's ``_TyperParameter._runtime_param`` hook (typer >= 0.29); with a typer
@@ -14,6 +14,7 @@ that lacks it, nothing here applies and typer converts every value itself, as be
 from __future__ import annotations
 
 import enum
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,19 @@ _PATH_DEFAULTS = {
     "allow_dash": False,
     "path_type": None,
 }
-_PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool}
+_DIGITS = re.compile(r"[+-]?[0-9]{1,18}")  # a whole number as both Python and pydantic read it
+
+
+def _whole(value: Any) -> int:
+    """A whole number written in plain digits; a ValueError for anything else (typer words it)."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    raise ValueError(value)
+
+
+_PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool, int: _whole}
 
 
 def _converter(annotation: Any, info: Any) -> Any:
@@ -72,7 +85,7 @@ def install(command: Any) -> None:
                 typer_way = build_runtime_param(self.descriptor)
                 return typer_way._coerce_value(value, param=param, ctx=ctx)
             try:
-                done = [v if isinstance(v, convert) else convert(v) for v in values]
+                done = [v if type(v) is convert else convert(v) for v in values]
             except (ValueError, TypeError):  # not what click lets through: typer words it
                 typer_way = build_runtime_param(self.descriptor)
                 return typer_way._coerce_value(value, param=param, ctx=ctx)

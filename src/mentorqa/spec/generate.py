@@ -15,7 +15,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -35,9 +35,15 @@ def _models(module: types.ModuleType) -> list[type[BaseModel]]:
     return found  # definition order: module dicts keep it
 
 
+# The annotated-types constraints a form carries, by class name: the attribute each holds.
+_LIMITS = {"Ge": "ge", "Le": "le", "MinLen": "min_length", "MaxLen": "max_length"}
+
+
 class _Writer:
     def __init__(self, models: list[type[BaseModel]]) -> None:
         self.names = {m.__name__ for m in models}
+        self.classes = set(models)
+        self.imports: set[tuple[str, str]] = set()  # after-validators the forms call
 
     def annotation(self, tp: Any) -> str:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
@@ -86,6 +92,69 @@ class _Writer:
         if tp is float:
             return f"float({value})"
         return value
+
+    def form(self, tp: Any, metadata: list[Any]) -> str:
+        """An expression of ``tp``'s form for :mod:`mentorqa.conform`, with the constraints in
+        ``metadata`` (a field's, which pydantic applies to each branch but None)."""
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is typing.Annotated:
+            return self.form(args[0], [*metadata, *tp.__metadata__])
+        if origin in (types.UnionType, typing.Union):
+            return f"('union', {_tuple([self.form(a, metadata) for a in args])})"
+        if tp is type(None):
+            return "('none',)"
+        if origin is typing.Literal:
+            return f"('literal', {args!r})"
+        if metadata and (origin in (tuple, dict) or tp in self.classes):
+            raise TypeError(f"no certain check for constraints {metadata!r} on {tp!r}")
+        if origin is tuple:
+            return f"('tuple', {self.form(args[0], [])})"
+        if origin is dict:
+            return f"('dict', {self.form(args[0], [])}, {self.form(args[1], [])})"
+        if tp in self.classes:
+            return f"_{tp.__name__}_form"
+        kind = {str: "str", int: "int", float: "float", bool: "bool", dt.date: "date"}.get(tp)
+        if kind is None:
+            raise TypeError(f"no certain check for {tp!r}")
+        return self.scalar_form(kind, metadata)
+
+    def scalar_form(self, kind: str, metadata: list[Any]) -> str:
+        limits: dict[str, Any] = {"ge": None, "le": None, "min_length": None, "max_length": None}
+        after: list[str] = []
+        for item in metadata:
+            func = getattr(item, "func", None)
+            if type(item).__name__ == "AfterValidator" and func is not None:
+                if func.__module__.startswith("mentorqa.spec"):
+                    raise TypeError(f"{func.__qualname__}: move it out of spec/ (no pydantic)")
+                self.imports.add((func.__module__, func.__name__))
+                after.append(func.__name__)
+            elif type(item).__name__ in _LIMITS:
+                name = _LIMITS[type(item).__name__]
+                limits[name] = getattr(item, name)
+            elif getattr(item, "allow_inf_nan", True) is False and kind == "float":
+                pass  # conform never takes a float that is not finite
+            else:
+                raise TypeError(f"no certain check for {item!r}")
+        values = ", ".join(repr(v) for v in limits.values())
+        return f"({kind!r}, {values}, {_tuple(after)})"
+
+    def model_form(self, model: type[BaseModel]) -> list[str]:
+        """The model's form: its fields' keys in the file, forms and JSON defaults."""
+        if model.__pydantic_decorators__.model_validators:
+            raise TypeError(f"{model.__name__}: a model validator has no certain check")
+        lines = ["", "", f"_{model.__name__}_form: Form = ('model', ("]
+        for field_name, field in model.model_fields.items():
+            key = field.alias or field_name
+            form = self.form(field.annotation, list(field.metadata))
+            if field.is_required():
+                default = "REQUIRED"
+            else:
+                value = field.get_default(call_default_factory=True)
+                adapter: TypeAdapter[Any] = TypeAdapter(field.annotation)  # type: ignore[arg-type]
+                default = repr(adapter.dump_python(value, mode="json", by_alias=True))
+            lines.append(f"    ({key!r}, {form}, {default}),")
+        lines.append("))")
+        return lines
 
     def default(self, field: Any) -> tuple[str, bool] | None:
         """(the default's expression, whether it must be made afresh for each object), or None
@@ -151,6 +220,11 @@ class _Writer:
         return lines
 
 
+def _tuple(items: list[str]) -> str:
+    """A tuple expression of ``items``."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
 def _docstring(doc: str) -> str:
     text = " ".join(doc.split())
     return f'"""{text}"""'
@@ -197,6 +271,14 @@ def generate(which: str) -> str:
     lines = [HEADER.format(title=title, source=source, extra=extra, dots=dots).rstrip("\n")]
     for model in models:
         lines += writer.model(model)
+    if which == "manifest":  # the forms conform.py checks a write's changes with
+        for model in models:
+            lines += writer.model_form(model)
+        by_module: dict[str, list[str]] = {"conform": ["REQUIRED", "Form"], "plain": ["Plain"]}
+        for module_name, name in sorted(writer.imports):
+            by_module.setdefault(module_name.removeprefix("mentorqa."), []).append(name)
+        imports = [f"from {dots}{m} import {', '.join(n)}" for m, n in sorted(by_module.items())]
+        lines[0] = lines[0].replace("from .plain import Plain", "\n".join(imports))
     lines += [
         "",
         "",
@@ -204,6 +286,8 @@ def generate(which: str) -> str:
         f'    """A plain {entry} from a validated one\'s JSON dump."""',
         f"    return _{entry}(data)",
     ]
+    if which == "manifest":
+        lines += ["", "", f"FORM = _{entry}_form  # the whole manifest's, for conform.patched"]
     return "\n".join(lines) + "\n"
 
 

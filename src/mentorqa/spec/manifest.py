@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..layout import EVIDENCE_TABLE, MANIFEST_VERSION
-from ..values import LARGEST_AMOUNT, has_control, plausible
+from ..values import LARGEST_AMOUNT, known_layout, no_control, plausible
 
 
 class _Model(BaseModel):
@@ -36,14 +36,7 @@ class Privacy(_Model):
     )
 
 
-def _no_control(path: str) -> str:
-    """A stored path holds no control characters (a NUL is no file name any system accepts)."""
-    if has_control(path):
-        raise ValueError("a file path may not hold control characters; write the path as it is")
-    return path
-
-
-FilePath = Annotated[str, AfterValidator(_no_control)]
+FilePath = Annotated[str, AfterValidator(no_control)]
 
 Day = Annotated[dt.date, AfterValidator(plausible)]
 
@@ -144,19 +137,10 @@ class Signature(_Model):
     role: str = ""
 
 
-def _known_layout(version: int) -> int:
-    if not 1 <= version <= MANIFEST_VERSION:
-        raise ValueError(
-            f"layout {version} is not one this mentorqa knows (1 to {MANIFEST_VERSION}); a "
-            "newer mentorqa wrote it: upgrade mentorqa (pip install -U mentorqa)"
-        )
-    return version
-
-
 class Manifest(_Model):
     """Everything one service records: the contents of ``mentorqa.yaml``."""
 
-    mentorqa: Annotated[int, AfterValidator(_known_layout)] = Field(
+    mentorqa: Annotated[int, AfterValidator(known_layout)] = Field(
         MANIFEST_VERSION,
         description=f"Version of this file's layout: 1, or {MANIFEST_VERSION}, where the "
         f"evidence checksums are kept in {EVIDENCE_TABLE}.",

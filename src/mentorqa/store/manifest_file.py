@@ -103,7 +103,8 @@ def read_manifest(
     """Read the manifest: from the cache of validated manifests when its text (and the evidence
     table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
     ``cache=False`` neither reads nor writes the cache (a roll-up copies no service's data into
-    the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence`;
+    the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence` and
+    :func:`save_manifest`;
     ``known``, an earlier read, lends its manifest if the texts are still the same."""
     path = root / MANIFEST
     raw, table_text = _read_pair(path, root / EVIDENCE_TABLE)
@@ -190,6 +191,22 @@ def _validated(data: Any, document: Document, table: Table) -> str:
     return checked.model_dump_json(by_alias=True)
 
 
+def _certified(current: ManifestFile, data: dict[str, Any]) -> str | None:
+    """The validated JSON of ``data``, where ``current`` came from the cache (its text was
+    validated as it is) and what ``data`` changes certainly conforms (see ``conform.py``):
+    only the changed parts are checked, without pydantic. None where that is not certain."""
+    from ..conform import Unsure, patched
+    from ..manifest import FORM
+
+    if current.cached_json is None or current._document is None:
+        return None
+    try:
+        dumped = patched(FORM, current._document.data, data, current.cached_json)
+    except (Unsure, RecursionError):
+        return None
+    return json.dumps(dumped)
+
+
 class _Cache:
     """Validated manifests in the user's cache folder, one entry per workspace, used only while
     the manifest's text is exactly what was validated (its sha256 and mentorqa's version). It
@@ -248,7 +265,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     document = current.document
     table = current.table
     try:
-        checked = _validated(data, document, table)
+        checked = _certified(current, data) or _validated(data, document, table)
     except MentorqaError as exc:
         raise WorkspaceError(
             [
