@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _workspace import MENTORQA, init_qim  # bench/, the script's own folder
+from _workspace import MENTORQA, as_installed, init_qim  # bench/, the script's own folder
 
 
 def worktree(ref: str, into: Path) -> Path:
@@ -114,6 +114,7 @@ def build(ws: Path, files: int, env: dict[str, str]) -> str:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=5)

@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from _workspace import as_installed  # bench/, the script's own folder
 from scale import (
     MENTORQA,
     Failed,
@@ -175,6 +176,7 @@ def row(
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--venv", type=Path, help="trestle's virtual environment (kept)")

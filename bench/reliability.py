@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _workspace import as_installed  # bench/, the script's own folder
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere: the harness lives in tests/
 
@@ -86,6 +88,7 @@ def fuzz(cases: int, work: Path, time_limit: float) -> dict[str, int]:
 
 
 def main() -> int:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run, under a minute")
     parser.add_argument("--fuzz-cases", type=int, help="fuzz examples in all (10000)")

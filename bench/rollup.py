@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _workspace import as_installed  # bench/, the script's own folder
+
 STATUSES = ("met", "met", "met", "partly-met", "not-met")
 
 
@@ -105,6 +107,7 @@ READ_ALL = (
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspaces", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="Build into this folder and keep it.")

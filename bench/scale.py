@@ -64,7 +64,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from _workspace import MENTORQA, init_qim  # bench/, the script's own folder
+from _workspace import MENTORQA, as_installed, init_qim  # bench/, the script's own folder
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -568,6 +568,7 @@ def aims(results: dict[int, dict[str, Figure]], timeout: float) -> None:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--sizes",

@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _workspace import as_installed  # bench/, the script's own folder
+
 MENTORQA = [sys.executable, "-m", "mentorqa"]
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,6 +102,7 @@ def sheets(ws: Path, ids: list[str]) -> tuple[Path, Path]:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)

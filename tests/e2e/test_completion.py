@@ -30,8 +30,13 @@ def complete(words: str, cwd: Path) -> list[str]:
 
 
 def test_the_completion_script_is_shown() -> None:
+    # typer finds the shell among the command's parent processes: run it from bash, as a user
+    # would (a test runner whose own shell has exited has none).
     shown = subprocess.run(
-        [str(SCRIPT), "--show-completion", "bash"], capture_output=True, text=True, check=False
+        ["bash", "-c", '"$0" --show-completion', str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert shown.returncode == 0 and "_MENTORQA_COMPLETE=complete_bash" in shown.stdout
 
