@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, ClassVar, Literal
 
 from .conform import REQUIRED, Form
-from .plain import Plain
+from .plain import Plain, new, setter
 from .values import known_layout, no_control, plausible
 
 def _day(value: str) -> dt.date:
@@ -42,14 +42,19 @@ class Service(Plain):
         put(self, 'turnover', turnover)
         put(self, 'sector', sector)
 
+_Service_name = setter(Service, 'name')
+_Service_organisation = setter(Service, 'organisation')
+_Service_turnover = setter(Service, 'turnover')
+_Service_sector = setter(Service, 'sector')
+
 
 def _Service(d: dict[str, Any]) -> Service:
-    return Service(
-        name=d['name'],
-        organisation=d['organisation'],
-        turnover=None if d['turnover'] is None else float(d['turnover']),
-        sector=d['sector'],
-    )
+    o = new(Service)
+    _Service_name(o, d['name'])
+    _Service_organisation(o, d['organisation'])
+    _Service_turnover(o, None if d['turnover'] is None else float(d['turnover']))
+    _Service_sector(o, d['sector'])
+    return o
 
 
 class Privacy(Plain):
@@ -67,11 +72,13 @@ class Privacy(Plain):
         put = object.__setattr__
         put(self, 'names_consent', names_consent)
 
+_Privacy_names_consent = setter(Privacy, 'names_consent')
+
 
 def _Privacy(d: dict[str, Any]) -> Privacy:
-    return Privacy(
-        names_consent=d['names_consent'],
-    )
+    o = new(Privacy)
+    _Privacy_names_consent(o, d['names_consent'])
+    return o
 
 
 class Judgement(Plain):
@@ -98,14 +105,19 @@ class Judgement(Plain):
         put(self, 'note', note)
         put(self, 'date', date)
 
+_Judgement_status = setter(Judgement, 'status')
+_Judgement_rating = setter(Judgement, 'rating')
+_Judgement_note = setter(Judgement, 'note')
+_Judgement_date = setter(Judgement, 'date')
+
 
 def _Judgement(d: dict[str, Any]) -> Judgement:
-    return Judgement(
-        status=d['status'],
-        rating=d['rating'],
-        note=d['note'],
-        date=None if d['date'] is None else _day(d['date']),
-    )
+    o = new(Judgement)
+    _Judgement_status(o, d['status'])
+    _Judgement_rating(o, d['rating'])
+    _Judgement_note(o, d['note'])
+    _Judgement_date(o, None if d['date'] is None else _day(d['date']))
+    return o
 
 
 class EvidenceFile(Plain):
@@ -138,16 +150,23 @@ class EvidenceFile(Plain):
         put(self, 'valid_until', valid_until)
         put(self, 'note', note)
 
+_EvidenceFile_file = setter(EvidenceFile, 'file')
+_EvidenceFile_sha256 = setter(EvidenceFile, 'sha256')
+_EvidenceFile_size = setter(EvidenceFile, 'size')
+_EvidenceFile_recorded = setter(EvidenceFile, 'recorded')
+_EvidenceFile_valid_until = setter(EvidenceFile, 'valid_until')
+_EvidenceFile_note = setter(EvidenceFile, 'note')
+
 
 def _EvidenceFile(d: dict[str, Any]) -> EvidenceFile:
-    return EvidenceFile(
-        file=d['file'],
-        sha256=d['sha256'],
-        size=d['size'],
-        recorded=_day(d['recorded']),
-        valid_until=None if d['valid_until'] is None else _day(d['valid_until']),
-        note=d['note'],
-    )
+    o = new(EvidenceFile)
+    _EvidenceFile_file(o, d['file'])
+    _EvidenceFile_sha256(o, d['sha256'])
+    _EvidenceFile_size(o, d['size'])
+    _EvidenceFile_recorded(o, _day(d['recorded']))
+    _EvidenceFile_valid_until(o, None if d['valid_until'] is None else _day(d['valid_until']))
+    _EvidenceFile_note(o, d['note'])
+    return o
 
 
 class IndicatorRecord(Plain):
@@ -171,13 +190,17 @@ class IndicatorRecord(Plain):
         put(self, 'assessor', assessor)
         put(self, 'evidence', evidence)
 
+_IndicatorRecord_self_ = setter(IndicatorRecord, 'self_')
+_IndicatorRecord_assessor = setter(IndicatorRecord, 'assessor')
+_IndicatorRecord_evidence = setter(IndicatorRecord, 'evidence')
+
 
 def _IndicatorRecord(d: dict[str, Any]) -> IndicatorRecord:
-    return IndicatorRecord(
-        self_=None if d['self'] is None else _Judgement(d['self']),
-        assessor=None if d['assessor'] is None else _Judgement(d['assessor']),
-        evidence=tuple(_EvidenceFile(x) for x in d['evidence']),
-    )
+    o = new(IndicatorRecord)
+    _IndicatorRecord_self_(o, None if d['self'] is None else _Judgement(d['self']))
+    _IndicatorRecord_assessor(o, None if d['assessor'] is None else _Judgement(d['assessor']))
+    _IndicatorRecord_evidence(o, tuple(_EvidenceFile(x) for x in d['evidence']))
+    return o
 
 
 class Interview(Plain):
@@ -213,17 +236,25 @@ class Interview(Plain):
         put(self, 'indicators', indicators)
         put(self, 'note', note)
 
+_Interview_role = setter(Interview, 'role')
+_Interview_pseudonym = setter(Interview, 'pseudonym')
+_Interview_name = setter(Interview, 'name')
+_Interview_date = setter(Interview, 'date')
+_Interview_minutes = setter(Interview, 'minutes')
+_Interview_indicators = setter(Interview, 'indicators')
+_Interview_note = setter(Interview, 'note')
+
 
 def _Interview(d: dict[str, Any]) -> Interview:
-    return Interview(
-        role=d['role'],
-        pseudonym=d['pseudonym'],
-        name=d['name'],
-        date=None if d['date'] is None else _day(d['date']),
-        minutes=d['minutes'],
-        indicators=tuple(d['indicators']),
-        note=d['note'],
-    )
+    o = new(Interview)
+    _Interview_role(o, d['role'])
+    _Interview_pseudonym(o, d['pseudonym'])
+    _Interview_name(o, d['name'])
+    _Interview_date(o, None if d['date'] is None else _day(d['date']))
+    _Interview_minutes(o, d['minutes'])
+    _Interview_indicators(o, tuple(d['indicators']))
+    _Interview_note(o, d['note'])
+    return o
 
 
 class CaseStudy(Plain):
@@ -253,15 +284,21 @@ class CaseStudy(Plain):
         put(self, 'indicators', indicators)
         put(self, 'note', note)
 
+_CaseStudy_kind = setter(CaseStudy, 'kind')
+_CaseStudy_title = setter(CaseStudy, 'title')
+_CaseStudy_file = setter(CaseStudy, 'file')
+_CaseStudy_indicators = setter(CaseStudy, 'indicators')
+_CaseStudy_note = setter(CaseStudy, 'note')
+
 
 def _CaseStudy(d: dict[str, Any]) -> CaseStudy:
-    return CaseStudy(
-        kind=d['kind'],
-        title=d['title'],
-        file=d['file'],
-        indicators=tuple(d['indicators']),
-        note=d['note'],
-    )
+    o = new(CaseStudy)
+    _CaseStudy_kind(o, d['kind'])
+    _CaseStudy_title(o, d['title'])
+    _CaseStudy_file(o, d['file'])
+    _CaseStudy_indicators(o, tuple(d['indicators']))
+    _CaseStudy_note(o, d['note'])
+    return o
 
 
 class Visit(Plain):
@@ -282,12 +319,15 @@ class Visit(Plain):
         put(self, 'mode', mode)
         put(self, 'assessor', assessor)
 
+_Visit_mode = setter(Visit, 'mode')
+_Visit_assessor = setter(Visit, 'assessor')
+
 
 def _Visit(d: dict[str, Any]) -> Visit:
-    return Visit(
-        mode=d['mode'],
-        assessor=d['assessor'],
-    )
+    o = new(Visit)
+    _Visit_mode(o, d['mode'])
+    _Visit_assessor(o, d['assessor'])
+    return o
 
 
 class AreaNotes(Plain):
@@ -308,12 +348,15 @@ class AreaNotes(Plain):
         put(self, 'strengths', strengths)
         put(self, 'suggestions', suggestions)
 
+_AreaNotes_strengths = setter(AreaNotes, 'strengths')
+_AreaNotes_suggestions = setter(AreaNotes, 'suggestions')
+
 
 def _AreaNotes(d: dict[str, Any]) -> AreaNotes:
-    return AreaNotes(
-        strengths=tuple(d['strengths']),
-        suggestions=tuple(d['suggestions']),
-    )
+    o = new(AreaNotes)
+    _AreaNotes_strengths(o, tuple(d['strengths']))
+    _AreaNotes_suggestions(o, tuple(d['suggestions']))
+    return o
 
 
 class Priority(Plain):
@@ -343,15 +386,21 @@ class Priority(Plain):
         put(self, 'owner', owner)
         put(self, 'target', target)
 
+_Priority_area = setter(Priority, 'area')
+_Priority_goal = setter(Priority, 'goal')
+_Priority_actions = setter(Priority, 'actions')
+_Priority_owner = setter(Priority, 'owner')
+_Priority_target = setter(Priority, 'target')
+
 
 def _Priority(d: dict[str, Any]) -> Priority:
-    return Priority(
-        area=d['area'],
-        goal=d['goal'],
-        actions=tuple(d['actions']),
-        owner=d['owner'],
-        target=None if d['target'] is None else _day(d['target']),
-    )
+    o = new(Priority)
+    _Priority_area(o, d['area'])
+    _Priority_goal(o, d['goal'])
+    _Priority_actions(o, tuple(d['actions']))
+    _Priority_owner(o, d['owner'])
+    _Priority_target(o, None if d['target'] is None else _day(d['target']))
+    return o
 
 
 class Plan(Plain):
@@ -375,13 +424,17 @@ class Plan(Plain):
         put(self, 'improvements', improvements)
         put(self, 'priorities', priorities)
 
+_Plan_strengths = setter(Plan, 'strengths')
+_Plan_improvements = setter(Plan, 'improvements')
+_Plan_priorities = setter(Plan, 'priorities')
+
 
 def _Plan(d: dict[str, Any]) -> Plan:
-    return Plan(
-        strengths=tuple(d['strengths']),
-        improvements=tuple(d['improvements']),
-        priorities=tuple(_Priority(x) for x in d['priorities']),
-    )
+    o = new(Plan)
+    _Plan_strengths(o, tuple(d['strengths']))
+    _Plan_improvements(o, tuple(d['improvements']))
+    _Plan_priorities(o, tuple(_Priority(x) for x in d['priorities']))
+    return o
 
 
 class PlanVersion(Plain):
@@ -416,16 +469,23 @@ class PlanVersion(Plain):
         put(self, 'revised', revised)
         put(self, 'agreed', agreed)
 
+_PlanVersion_strengths = setter(PlanVersion, 'strengths')
+_PlanVersion_improvements = setter(PlanVersion, 'improvements')
+_PlanVersion_priorities = setter(PlanVersion, 'priorities')
+_PlanVersion_version = setter(PlanVersion, 'version')
+_PlanVersion_revised = setter(PlanVersion, 'revised')
+_PlanVersion_agreed = setter(PlanVersion, 'agreed')
+
 
 def _PlanVersion(d: dict[str, Any]) -> PlanVersion:
-    return PlanVersion(
-        strengths=tuple(d['strengths']),
-        improvements=tuple(d['improvements']),
-        priorities=tuple(_Priority(x) for x in d['priorities']),
-        version=d['version'],
-        revised=_day(d['revised']),
-        agreed=None if d['agreed'] is None else _day(d['agreed']),
-    )
+    o = new(PlanVersion)
+    _PlanVersion_strengths(o, tuple(d['strengths']))
+    _PlanVersion_improvements(o, tuple(d['improvements']))
+    _PlanVersion_priorities(o, tuple(_Priority(x) for x in d['priorities']))
+    _PlanVersion_version(o, d['version'])
+    _PlanVersion_revised(o, _day(d['revised']))
+    _PlanVersion_agreed(o, None if d['agreed'] is None else _day(d['agreed']))
+    return o
 
 
 class ProgramChange(Plain):
@@ -448,12 +508,15 @@ class ProgramChange(Plain):
         put(self, 'date', date)
         put(self, 'text', text)
 
+_ProgramChange_date = setter(ProgramChange, 'date')
+_ProgramChange_text = setter(ProgramChange, 'text')
+
 
 def _ProgramChange(d: dict[str, Any]) -> ProgramChange:
-    return ProgramChange(
-        date=_day(d['date']),
-        text=d['text'],
-    )
+    o = new(ProgramChange)
+    _ProgramChange_date(o, _day(d['date']))
+    _ProgramChange_text(o, d['text'])
+    return o
 
 
 class Signature(Plain):
@@ -474,12 +537,15 @@ class Signature(Plain):
         put(self, 'name', name)
         put(self, 'role', role)
 
+_Signature_name = setter(Signature, 'name')
+_Signature_role = setter(Signature, 'role')
+
 
 def _Signature(d: dict[str, Any]) -> Signature:
-    return Signature(
-        name=d['name'],
-        role=d['role'],
-    )
+    o = new(Signature)
+    _Signature_name(o, d['name'])
+    _Signature_role(o, d['role'])
+    return o
 
 
 class Manifest(Plain):
@@ -550,28 +616,47 @@ class Manifest(Plain):
         put(self, 'statement', Signature(name='', role='') if statement is None else statement)
         put(self, 'retired', {} if retired is None else retired)
 
+_Manifest_mentorqa = setter(Manifest, 'mentorqa')
+_Manifest_framework = setter(Manifest, 'framework')
+_Manifest_framework_version = setter(Manifest, 'framework_version')
+_Manifest_cycle = setter(Manifest, 'cycle')
+_Manifest_service = setter(Manifest, 'service')
+_Manifest_privacy = setter(Manifest, 'privacy')
+_Manifest_dates = setter(Manifest, 'dates')
+_Manifest_eligibility = setter(Manifest, 'eligibility')
+_Manifest_indicators = setter(Manifest, 'indicators')
+_Manifest_interviews = setter(Manifest, 'interviews')
+_Manifest_case_studies = setter(Manifest, 'case_studies')
+_Manifest_visit = setter(Manifest, 'visit')
+_Manifest_areas = setter(Manifest, 'areas')
+_Manifest_plan = setter(Manifest, 'plan')
+_Manifest_plan_history = setter(Manifest, 'plan_history')
+_Manifest_changes = setter(Manifest, 'changes')
+_Manifest_statement = setter(Manifest, 'statement')
+_Manifest_retired = setter(Manifest, 'retired')
+
 
 def _Manifest(d: dict[str, Any]) -> Manifest:
-    return Manifest(
-        mentorqa=d['mentorqa'],
-        framework=d['framework'],
-        framework_version=d['framework_version'],
-        cycle=d['cycle'],
-        service=_Service(d['service']),
-        privacy=_Privacy(d['privacy']),
-        dates={k: _day(x) for k, x in d['dates'].items()},
-        eligibility=dict(d['eligibility']),
-        indicators={k: _IndicatorRecord(x) for k, x in d['indicators'].items()},
-        interviews=tuple(_Interview(x) for x in d['interviews']),
-        case_studies=tuple(_CaseStudy(x) for x in d['case_studies']),
-        visit=_Visit(d['visit']),
-        areas={k: _AreaNotes(x) for k, x in d['areas'].items()},
-        plan=_Plan(d['plan']),
-        plan_history=tuple(_PlanVersion(x) for x in d['plan_history']),
-        changes=tuple(_ProgramChange(x) for x in d['changes']),
-        statement=_Signature(d['statement']),
-        retired={k: _IndicatorRecord(x) for k, x in d['retired'].items()},
-    )
+    o = new(Manifest)
+    _Manifest_mentorqa(o, d['mentorqa'])
+    _Manifest_framework(o, d['framework'])
+    _Manifest_framework_version(o, d['framework_version'])
+    _Manifest_cycle(o, d['cycle'])
+    _Manifest_service(o, _Service(d['service']))
+    _Manifest_privacy(o, _Privacy(d['privacy']))
+    _Manifest_dates(o, {k: _day(x) for k, x in d['dates'].items()})
+    _Manifest_eligibility(o, dict(d['eligibility']))
+    _Manifest_indicators(o, {k: _IndicatorRecord(x) for k, x in d['indicators'].items()})
+    _Manifest_interviews(o, tuple(_Interview(x) for x in d['interviews']))
+    _Manifest_case_studies(o, tuple(_CaseStudy(x) for x in d['case_studies']))
+    _Manifest_visit(o, _Visit(d['visit']))
+    _Manifest_areas(o, {k: _AreaNotes(x) for k, x in d['areas'].items()})
+    _Manifest_plan(o, _Plan(d['plan']))
+    _Manifest_plan_history(o, tuple(_PlanVersion(x) for x in d['plan_history']))
+    _Manifest_changes(o, tuple(_ProgramChange(x) for x in d['changes']))
+    _Manifest_statement(o, _Signature(d['statement']))
+    _Manifest_retired(o, {k: _IndicatorRecord(x) for k, x in d['retired'].items()})
+    return o
 
 
 _Service_form: Form = ('model', (

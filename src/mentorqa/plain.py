@@ -4,9 +4,17 @@ build, so a command on cached, validated files neither builds pydantic models no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 P = TypeVar("P", bound="Plain")
+new = object.__new__  # the generated decoders make an object, then set each slot
+
+
+def setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The setter of ``cls``'s slot ``name`` (read-only objects are filled in by decoders)."""
+    slot: Any = cls.__dict__[name]
+    return slot.__set__  # type: ignore[no-any-return]
 
 
 class Plain:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from ..plain import Plain
+from ..plain import Plain, new, setter
 
 from .lookups import FrameworkLookups, OffsetWords
 
@@ -45,14 +45,19 @@ class Offset(OffsetWords, Plain):
         put(self, 'weeks', weeks)
         put(self, 'days', days)
 
+_Offset_years = setter(Offset, 'years')
+_Offset_months = setter(Offset, 'months')
+_Offset_weeks = setter(Offset, 'weeks')
+_Offset_days = setter(Offset, 'days')
+
 
 def _Offset(d: dict[str, Any]) -> Offset:
-    return Offset(
-        years=d['years'],
-        months=d['months'],
-        weeks=d['weeks'],
-        days=d['days'],
-    )
+    o = new(Offset)
+    _Offset_years(o, d['years'])
+    _Offset_months(o, d['months'])
+    _Offset_weeks(o, d['weeks'])
+    _Offset_days(o, d['days'])
+    return o
 
 
 class LevelRule(Plain):
@@ -78,13 +83,17 @@ class LevelRule(Plain):
         put(self, 'share', share)
         put(self, 'events', events)
 
+_LevelRule_counts = setter(LevelRule, 'counts')
+_LevelRule_share = setter(LevelRule, 'share')
+_LevelRule_events = setter(LevelRule, 'events')
+
 
 def _LevelRule(d: dict[str, Any]) -> LevelRule:
-    return LevelRule(
-        counts=d['counts'],
-        share=float(d['share']),
-        events=tuple(d['events']),
-    )
+    o = new(LevelRule)
+    _LevelRule_counts(o, d['counts'])
+    _LevelRule_share(o, float(d['share']))
+    _LevelRule_events(o, tuple(d['events']))
+    return o
 
 
 class Level(Plain):
@@ -119,16 +128,23 @@ class Level(Plain):
         put(self, 'granted_by', granted_by)
         put(self, 'valid_for', valid_for)
 
+_Level_id = setter(Level, 'id')
+_Level_name = setter(Level, 'name')
+_Level_description = setter(Level, 'description')
+_Level_rule = setter(Level, 'rule')
+_Level_granted_by = setter(Level, 'granted_by')
+_Level_valid_for = setter(Level, 'valid_for')
+
 
 def _Level(d: dict[str, Any]) -> Level:
-    return Level(
-        id=d['id'],
-        name=d['name'],
-        description=d['description'],
-        rule=_LevelRule(d['rule']),
-        granted_by=tuple(d['granted_by']),
-        valid_for=None if d['valid_for'] is None else _Offset(d['valid_for']),
-    )
+    o = new(Level)
+    _Level_id(o, d['id'])
+    _Level_name(o, d['name'])
+    _Level_description(o, d['description'])
+    _Level_rule(o, _LevelRule(d['rule']))
+    _Level_granted_by(o, tuple(d['granted_by']))
+    _Level_valid_for(o, None if d['valid_for'] is None else _Offset(d['valid_for']))
+    return o
 
 
 class EvidenceMethod(Plain):
@@ -163,16 +179,23 @@ class EvidenceMethod(Plain):
         put(self, 'evidence_required', evidence_required)
         put(self, 'assessor_judgement_is_evidence', assessor_judgement_is_evidence)
 
+_EvidenceMethod_id = setter(EvidenceMethod, 'id')
+_EvidenceMethod_name = setter(EvidenceMethod, 'name')
+_EvidenceMethod_description = setter(EvidenceMethod, 'description')
+_EvidenceMethod_accepts = setter(EvidenceMethod, 'accepts')
+_EvidenceMethod_evidence_required = setter(EvidenceMethod, 'evidence_required')
+_EvidenceMethod_assessor_judgement_is_evidence = setter(EvidenceMethod, 'assessor_judgement_is_evidence')
+
 
 def _EvidenceMethod(d: dict[str, Any]) -> EvidenceMethod:
-    return EvidenceMethod(
-        id=d['id'],
-        name=d['name'],
-        description=d['description'],
-        accepts=tuple(d['accepts']),
-        evidence_required=d['evidence_required'],
-        assessor_judgement_is_evidence=d['assessor_judgement_is_evidence'],
-    )
+    o = new(EvidenceMethod)
+    _EvidenceMethod_id(o, d['id'])
+    _EvidenceMethod_name(o, d['name'])
+    _EvidenceMethod_description(o, d['description'])
+    _EvidenceMethod_accepts(o, tuple(d['accepts']))
+    _EvidenceMethod_evidence_required(o, d['evidence_required'])
+    _EvidenceMethod_assessor_judgement_is_evidence(o, d['assessor_judgement_is_evidence'])
+    return o
 
 
 class Indicator(Plain):
@@ -219,20 +242,31 @@ class Indicator(Plain):
         put(self, 'replaces', replaces)
         put(self, 'upcoming', upcoming)
 
+_Indicator_id = setter(Indicator, 'id')
+_Indicator_title = setter(Indicator, 'title')
+_Indicator_requires = setter(Indicator, 'requires')
+_Indicator_level = setter(Indicator, 'level')
+_Indicator_method = setter(Indicator, 'method')
+_Indicator_evidence = setter(Indicator, 'evidence')
+_Indicator_not_applicable = setter(Indicator, 'not_applicable')
+_Indicator_valid_for = setter(Indicator, 'valid_for')
+_Indicator_replaces = setter(Indicator, 'replaces')
+_Indicator_upcoming = setter(Indicator, 'upcoming')
+
 
 def _Indicator(d: dict[str, Any]) -> Indicator:
-    return Indicator(
-        id=d['id'],
-        title=d['title'],
-        requires=d['requires'],
-        level=d['level'],
-        method=d['method'],
-        evidence=tuple(d['evidence']),
-        not_applicable=d['not_applicable'],
-        valid_for=None if d['valid_for'] is None else _Offset(d['valid_for']),
-        replaces=tuple(d['replaces']),
-        upcoming=None if d['upcoming'] is None else _day(d['upcoming']),
-    )
+    o = new(Indicator)
+    _Indicator_id(o, d['id'])
+    _Indicator_title(o, d['title'])
+    _Indicator_requires(o, d['requires'])
+    _Indicator_level(o, d['level'])
+    _Indicator_method(o, d['method'])
+    _Indicator_evidence(o, tuple(d['evidence']))
+    _Indicator_not_applicable(o, d['not_applicable'])
+    _Indicator_valid_for(o, None if d['valid_for'] is None else _Offset(d['valid_for']))
+    _Indicator_replaces(o, tuple(d['replaces']))
+    _Indicator_upcoming(o, None if d['upcoming'] is None else _day(d['upcoming']))
+    return o
 
 
 class Section(Plain):
@@ -258,13 +292,17 @@ class Section(Plain):
         put(self, 'name', name)
         put(self, 'description', description)
 
+_Section_id = setter(Section, 'id')
+_Section_name = setter(Section, 'name')
+_Section_description = setter(Section, 'description')
+
 
 def _Section(d: dict[str, Any]) -> Section:
-    return Section(
-        id=d['id'],
-        name=d['name'],
-        description=d['description'],
-    )
+    o = new(Section)
+    _Section_id(o, d['id'])
+    _Section_name(o, d['name'])
+    _Section_description(o, d['description'])
+    return o
 
 
 class PracticeArea(Plain):
@@ -297,16 +335,23 @@ class PracticeArea(Plain):
         put(self, 'method', method)
         put(self, 'indicators', indicators)
 
+_PracticeArea_id = setter(PracticeArea, 'id')
+_PracticeArea_name = setter(PracticeArea, 'name')
+_PracticeArea_description = setter(PracticeArea, 'description')
+_PracticeArea_section = setter(PracticeArea, 'section')
+_PracticeArea_method = setter(PracticeArea, 'method')
+_PracticeArea_indicators = setter(PracticeArea, 'indicators')
+
 
 def _PracticeArea(d: dict[str, Any]) -> PracticeArea:
-    return PracticeArea(
-        id=d['id'],
-        name=d['name'],
-        description=d['description'],
-        section=d['section'],
-        method=d['method'],
-        indicators=tuple(_Indicator(x) for x in d['indicators']),
-    )
+    o = new(PracticeArea)
+    _PracticeArea_id(o, d['id'])
+    _PracticeArea_name(o, d['name'])
+    _PracticeArea_description(o, d['description'])
+    _PracticeArea_section(o, d['section'])
+    _PracticeArea_method(o, d['method'])
+    _PracticeArea_indicators(o, tuple(_Indicator(x) for x in d['indicators']))
+    return o
 
 
 class Status(Plain):
@@ -327,12 +372,15 @@ class Status(Plain):
         put(self, 'id', id)
         put(self, 'label', label)
 
+_Status_id = setter(Status, 'id')
+_Status_label = setter(Status, 'label')
+
 
 def _Status(d: dict[str, Any]) -> Status:
-    return Status(
-        id=d['id'],
-        label=d['label'],
-    )
+    o = new(Status)
+    _Status_id(o, d['id'])
+    _Status_label(o, d['label'])
+    return o
 
 
 class Rating(Plain):
@@ -361,14 +409,19 @@ class Rating(Plain):
         put(self, 'max', max)
         put(self, 'labels', {} if labels is None else labels)
 
+_Rating_name = setter(Rating, 'name')
+_Rating_min = setter(Rating, 'min')
+_Rating_max = setter(Rating, 'max')
+_Rating_labels = setter(Rating, 'labels')
+
 
 def _Rating(d: dict[str, Any]) -> Rating:
-    return Rating(
-        name=d['name'],
-        min=d['min'],
-        max=d['max'],
-        labels={int(k): x for k, x in d['labels'].items()},
-    )
+    o = new(Rating)
+    _Rating_name(o, d['name'])
+    _Rating_min(o, d['min'])
+    _Rating_max(o, d['max'])
+    _Rating_labels(o, {int(k): x for k, x in d['labels'].items()})
+    return o
 
 
 class JudgementScale(Plain):
@@ -389,12 +442,15 @@ class JudgementScale(Plain):
         put(self, 'statuses', statuses)
         put(self, 'rating', rating)
 
+_JudgementScale_statuses = setter(JudgementScale, 'statuses')
+_JudgementScale_rating = setter(JudgementScale, 'rating')
+
 
 def _JudgementScale(d: dict[str, Any]) -> JudgementScale:
-    return JudgementScale(
-        statuses=tuple(_Status(x) for x in d['statuses']),
-        rating=None if d['rating'] is None else _Rating(d['rating']),
-    )
+    o = new(JudgementScale)
+    _JudgementScale_statuses(o, tuple(_Status(x) for x in d['statuses']))
+    _JudgementScale_rating(o, None if d['rating'] is None else _Rating(d['rating']))
+    return o
 
 
 class FeeBand(Plain):
@@ -429,16 +485,23 @@ class FeeBand(Plain):
         put(self, 'registration', registration)
         put(self, 'assessment', assessment)
 
+_FeeBand_id = setter(FeeBand, 'id')
+_FeeBand_name = setter(FeeBand, 'name')
+_FeeBand_turnover_from = setter(FeeBand, 'turnover_from')
+_FeeBand_turnover_below = setter(FeeBand, 'turnover_below')
+_FeeBand_registration = setter(FeeBand, 'registration')
+_FeeBand_assessment = setter(FeeBand, 'assessment')
+
 
 def _FeeBand(d: dict[str, Any]) -> FeeBand:
-    return FeeBand(
-        id=d['id'],
-        name=d['name'],
-        turnover_from=float(d['turnover_from']),
-        turnover_below=None if d['turnover_below'] is None else float(d['turnover_below']),
-        registration=float(d['registration']),
-        assessment=float(d['assessment']),
-    )
+    o = new(FeeBand)
+    _FeeBand_id(o, d['id'])
+    _FeeBand_name(o, d['name'])
+    _FeeBand_turnover_from(o, float(d['turnover_from']))
+    _FeeBand_turnover_below(o, None if d['turnover_below'] is None else float(d['turnover_below']))
+    _FeeBand_registration(o, float(d['registration']))
+    _FeeBand_assessment(o, float(d['assessment']))
+    return o
 
 
 class MembershipBand(Plain):
@@ -462,13 +525,17 @@ class MembershipBand(Plain):
         put(self, 'turnover_below', turnover_below)
         put(self, 'amounts', amounts)
 
+_MembershipBand_turnover_from = setter(MembershipBand, 'turnover_from')
+_MembershipBand_turnover_below = setter(MembershipBand, 'turnover_below')
+_MembershipBand_amounts = setter(MembershipBand, 'amounts')
+
 
 def _MembershipBand(d: dict[str, Any]) -> MembershipBand:
-    return MembershipBand(
-        turnover_from=float(d['turnover_from']),
-        turnover_below=None if d['turnover_below'] is None else float(d['turnover_below']),
-        amounts={k: float(x) for k, x in d['amounts'].items()},
-    )
+    o = new(MembershipBand)
+    _MembershipBand_turnover_from(o, float(d['turnover_from']))
+    _MembershipBand_turnover_below(o, None if d['turnover_below'] is None else float(d['turnover_below']))
+    _MembershipBand_amounts(o, {k: float(x) for k, x in d['amounts'].items()})
+    return o
 
 
 class Membership(Plain):
@@ -503,16 +570,23 @@ class Membership(Plain):
         put(self, 'bands', bands)
         put(self, 'notes', notes)
 
+_Membership_name = setter(Membership, 'name')
+_Membership_included_years = setter(Membership, 'included_years')
+_Membership_years = setter(Membership, 'years')
+_Membership_sectors = setter(Membership, 'sectors')
+_Membership_bands = setter(Membership, 'bands')
+_Membership_notes = setter(Membership, 'notes')
+
 
 def _Membership(d: dict[str, Any]) -> Membership:
-    return Membership(
-        name=d['name'],
-        included_years=d['included_years'],
-        years=d['years'],
-        sectors=dict(d['sectors']),
-        bands=tuple(_MembershipBand(x) for x in d['bands']),
-        notes=tuple(d['notes']),
-    )
+    o = new(Membership)
+    _Membership_name(o, d['name'])
+    _Membership_included_years(o, d['included_years'])
+    _Membership_years(o, d['years'])
+    _Membership_sectors(o, dict(d['sectors']))
+    _Membership_bands(o, tuple(_MembershipBand(x) for x in d['bands']))
+    _Membership_notes(o, tuple(d['notes']))
+    return o
 
 
 class Fees(Plain):
@@ -545,16 +619,23 @@ class Fees(Plain):
         put(self, 'membership', membership)
         put(self, 'notes', notes)
 
+_Fees_public = setter(Fees, 'public')
+_Fees_basis = setter(Fees, 'basis')
+_Fees_bands = setter(Fees, 'bands')
+_Fees_sector_bands = setter(Fees, 'sector_bands')
+_Fees_membership = setter(Fees, 'membership')
+_Fees_notes = setter(Fees, 'notes')
+
 
 def _Fees(d: dict[str, Any]) -> Fees:
-    return Fees(
-        public=d['public'],
-        basis=d['basis'],
-        bands=tuple(_FeeBand(x) for x in d['bands']),
-        sector_bands=dict(d['sector_bands']),
-        membership=None if d['membership'] is None else _Membership(d['membership']),
-        notes=tuple(d['notes']),
-    )
+    o = new(Fees)
+    _Fees_public(o, d['public'])
+    _Fees_basis(o, d['basis'])
+    _Fees_bands(o, tuple(_FeeBand(x) for x in d['bands']))
+    _Fees_sector_bands(o, dict(d['sector_bands']))
+    _Fees_membership(o, None if d['membership'] is None else _Membership(d['membership']))
+    _Fees_notes(o, tuple(d['notes']))
+    return o
 
 
 class Criterion(Plain):
@@ -578,13 +659,17 @@ class Criterion(Plain):
         put(self, 'question', question)
         put(self, 'help', help)
 
+_Criterion_id = setter(Criterion, 'id')
+_Criterion_question = setter(Criterion, 'question')
+_Criterion_help = setter(Criterion, 'help')
+
 
 def _Criterion(d: dict[str, Any]) -> Criterion:
-    return Criterion(
-        id=d['id'],
-        question=d['question'],
-        help=d['help'],
-    )
+    o = new(Criterion)
+    _Criterion_id(o, d['id'])
+    _Criterion_question(o, d['question'])
+    _Criterion_help(o, d['help'])
+    return o
 
 
 class Eligibility(Plain):
@@ -608,13 +693,17 @@ class Eligibility(Plain):
         put(self, 'if_not_eligible', if_not_eligible)
         put(self, 'regions', regions)
 
+_Eligibility_criteria = setter(Eligibility, 'criteria')
+_Eligibility_if_not_eligible = setter(Eligibility, 'if_not_eligible')
+_Eligibility_regions = setter(Eligibility, 'regions')
+
 
 def _Eligibility(d: dict[str, Any]) -> Eligibility:
-    return Eligibility(
-        criteria=tuple(_Criterion(x) for x in d['criteria']),
-        if_not_eligible=d['if_not_eligible'],
-        regions=d['regions'],
-    )
+    o = new(Eligibility)
+    _Eligibility_criteria(o, tuple(_Criterion(x) for x in d['criteria']))
+    _Eligibility_if_not_eligible(o, d['if_not_eligible'])
+    _Eligibility_regions(o, d['regions'])
+    return o
 
 
 class Event(Plain):
@@ -640,13 +729,17 @@ class Event(Plain):
         put(self, 'name', name)
         put(self, 'description', description)
 
+_Event_id = setter(Event, 'id')
+_Event_name = setter(Event, 'name')
+_Event_description = setter(Event, 'description')
+
 
 def _Event(d: dict[str, Any]) -> Event:
-    return Event(
-        id=d['id'],
-        name=d['name'],
-        description=d['description'],
-    )
+    o = new(Event)
+    _Event_id(o, d['id'])
+    _Event_name(o, d['name'])
+    _Event_description(o, d['description'])
+    return o
 
 
 class Repeat(Plain):
@@ -667,12 +760,15 @@ class Repeat(Plain):
         put(self, 'every', every)
         put(self, 'times', times)
 
+_Repeat_every = setter(Repeat, 'every')
+_Repeat_times = setter(Repeat, 'times')
+
 
 def _Repeat(d: dict[str, Any]) -> Repeat:
-    return Repeat(
-        every=_Offset(d['every']),
-        times=d['times'],
-    )
+    o = new(Repeat)
+    _Repeat_every(o, _Offset(d['every']))
+    _Repeat_times(o, d['times'])
+    return o
 
 
 class Milestone(Plain):
@@ -719,20 +815,31 @@ class Milestone(Plain):
         put(self, 'cycle', cycle)
         put(self, 'description', description)
 
+_Milestone_id = setter(Milestone, 'id')
+_Milestone_title = setter(Milestone, 'title')
+_Milestone_after = setter(Milestone, 'after')
+_Milestone_due = setter(Milestone, 'due')
+_Milestone_earliest = setter(Milestone, 'earliest')
+_Milestone_done_when = setter(Milestone, 'done_when')
+_Milestone_owner = setter(Milestone, 'owner')
+_Milestone_repeat = setter(Milestone, 'repeat')
+_Milestone_cycle = setter(Milestone, 'cycle')
+_Milestone_description = setter(Milestone, 'description')
+
 
 def _Milestone(d: dict[str, Any]) -> Milestone:
-    return Milestone(
-        id=d['id'],
-        title=d['title'],
-        after=d['after'],
-        due=_Offset(d['due']),
-        earliest=None if d['earliest'] is None else _Offset(d['earliest']),
-        done_when=d['done_when'],
-        owner=d['owner'],
-        repeat=None if d['repeat'] is None else _Repeat(d['repeat']),
-        cycle=d['cycle'],
-        description=d['description'],
-    )
+    o = new(Milestone)
+    _Milestone_id(o, d['id'])
+    _Milestone_title(o, d['title'])
+    _Milestone_after(o, d['after'])
+    _Milestone_due(o, _Offset(d['due']))
+    _Milestone_earliest(o, None if d['earliest'] is None else _Offset(d['earliest']))
+    _Milestone_done_when(o, d['done_when'])
+    _Milestone_owner(o, d['owner'])
+    _Milestone_repeat(o, None if d['repeat'] is None else _Repeat(d['repeat']))
+    _Milestone_cycle(o, d['cycle'])
+    _Milestone_description(o, d['description'])
+    return o
 
 
 class Cycle(Plain):
@@ -770,17 +877,25 @@ class Cycle(Plain):
         put(self, 'interviews', {} if interviews is None else interviews)
         put(self, 'description', description)
 
+_Cycle_id = setter(Cycle, 'id')
+_Cycle_name = setter(Cycle, 'name')
+_Cycle_start_event = setter(Cycle, 'start_event')
+_Cycle_at_years = setter(Cycle, 'at_years')
+_Cycle_counts = setter(Cycle, 'counts')
+_Cycle_interviews = setter(Cycle, 'interviews')
+_Cycle_description = setter(Cycle, 'description')
+
 
 def _Cycle(d: dict[str, Any]) -> Cycle:
-    return Cycle(
-        id=d['id'],
-        name=d['name'],
-        start_event=d['start_event'],
-        at_years=tuple(d['at_years']),
-        counts=dict(d['counts']),
-        interviews=dict(d['interviews']),
-        description=d['description'],
-    )
+    o = new(Cycle)
+    _Cycle_id(o, d['id'])
+    _Cycle_name(o, d['name'])
+    _Cycle_start_event(o, d['start_event'])
+    _Cycle_at_years(o, tuple(d['at_years']))
+    _Cycle_counts(o, dict(d['counts']))
+    _Cycle_interviews(o, dict(d['interviews']))
+    _Cycle_description(o, d['description'])
+    return o
 
 
 class Step(Plain):
@@ -801,12 +916,15 @@ class Step(Plain):
         put(self, 'title', title)
         put(self, 'event', event)
 
+_Step_title = setter(Step, 'title')
+_Step_event = setter(Step, 'event')
+
 
 def _Step(d: dict[str, Any]) -> Step:
-    return Step(
-        title=d['title'],
-        event=d['event'],
-    )
+    o = new(Step)
+    _Step_title(o, d['title'])
+    _Step_event(o, d['event'])
+    return o
 
 
 class InterviewRequirement(Plain):
@@ -836,15 +954,21 @@ class InterviewRequirement(Plain):
         put(self, 'max_minutes', max_minutes)
         put(self, 'description', description)
 
+_InterviewRequirement_role = setter(InterviewRequirement, 'role')
+_InterviewRequirement_name = setter(InterviewRequirement, 'name')
+_InterviewRequirement_count = setter(InterviewRequirement, 'count')
+_InterviewRequirement_max_minutes = setter(InterviewRequirement, 'max_minutes')
+_InterviewRequirement_description = setter(InterviewRequirement, 'description')
+
 
 def _InterviewRequirement(d: dict[str, Any]) -> InterviewRequirement:
-    return InterviewRequirement(
-        role=d['role'],
-        name=d['name'],
-        count=d['count'],
-        max_minutes=d['max_minutes'],
-        description=d['description'],
-    )
+    o = new(InterviewRequirement)
+    _InterviewRequirement_role(o, d['role'])
+    _InterviewRequirement_name(o, d['name'])
+    _InterviewRequirement_count(o, d['count'])
+    _InterviewRequirement_max_minutes(o, d['max_minutes'])
+    _InterviewRequirement_description(o, d['description'])
+    return o
 
 
 class CaseStudyRequirement(Plain):
@@ -871,14 +995,19 @@ class CaseStudyRequirement(Plain):
         put(self, 'count', count)
         put(self, 'description', description)
 
+_CaseStudyRequirement_kind = setter(CaseStudyRequirement, 'kind')
+_CaseStudyRequirement_name = setter(CaseStudyRequirement, 'name')
+_CaseStudyRequirement_count = setter(CaseStudyRequirement, 'count')
+_CaseStudyRequirement_description = setter(CaseStudyRequirement, 'description')
+
 
 def _CaseStudyRequirement(d: dict[str, Any]) -> CaseStudyRequirement:
-    return CaseStudyRequirement(
-        kind=d['kind'],
-        name=d['name'],
-        count=d['count'],
-        description=d['description'],
-    )
+    o = new(CaseStudyRequirement)
+    _CaseStudyRequirement_kind(o, d['kind'])
+    _CaseStudyRequirement_name(o, d['name'])
+    _CaseStudyRequirement_count(o, d['count'])
+    _CaseStudyRequirement_description(o, d['description'])
+    return o
 
 
 class Visit(Plain):
@@ -911,16 +1040,23 @@ class Visit(Plain):
         put(self, 'max_hours', max_hours)
         put(self, 'description', description)
 
+_Visit_name = setter(Visit, 'name')
+_Visit_modes = setter(Visit, 'modes')
+_Visit_event = setter(Visit, 'event')
+_Visit_min_hours = setter(Visit, 'min_hours')
+_Visit_max_hours = setter(Visit, 'max_hours')
+_Visit_description = setter(Visit, 'description')
+
 
 def _Visit(d: dict[str, Any]) -> Visit:
-    return Visit(
-        name=d['name'],
-        modes=tuple(d['modes']),
-        event=d['event'],
-        min_hours=None if d['min_hours'] is None else float(d['min_hours']),
-        max_hours=None if d['max_hours'] is None else float(d['max_hours']),
-        description=d['description'],
-    )
+    o = new(Visit)
+    _Visit_name(o, d['name'])
+    _Visit_modes(o, tuple(d['modes']))
+    _Visit_event(o, d['event'])
+    _Visit_min_hours(o, None if d['min_hours'] is None else float(d['min_hours']))
+    _Visit_max_hours(o, None if d['max_hours'] is None else float(d['max_hours']))
+    _Visit_description(o, d['description'])
+    return o
 
 
 class ReportKind(Plain):
@@ -950,15 +1086,21 @@ class ReportKind(Plain):
         put(self, 'charts', charts)
         put(self, 'description', description)
 
+_ReportKind_id = setter(ReportKind, 'id')
+_ReportKind_title = setter(ReportKind, 'title')
+_ReportKind_template = setter(ReportKind, 'template')
+_ReportKind_charts = setter(ReportKind, 'charts')
+_ReportKind_description = setter(ReportKind, 'description')
+
 
 def _ReportKind(d: dict[str, Any]) -> ReportKind:
-    return ReportKind(
-        id=d['id'],
-        title=d['title'],
-        template=d['template'],
-        charts=tuple(d['charts']),
-        description=d['description'],
-    )
+    o = new(ReportKind)
+    _ReportKind_id(o, d['id'])
+    _ReportKind_title(o, d['title'])
+    _ReportKind_template(o, d['template'])
+    _ReportKind_charts(o, tuple(d['charts']))
+    _ReportKind_description(o, d['description'])
+    return o
 
 
 class PlanRules(Plain):
@@ -999,18 +1141,27 @@ class PlanRules(Plain):
         put(self, 'agreed_event', agreed_event)
         put(self, 'description', description)
 
+_PlanRules_name = setter(PlanRules, 'name')
+_PlanRules_min_priorities = setter(PlanRules, 'min_priorities')
+_PlanRules_max_priorities = setter(PlanRules, 'max_priorities')
+_PlanRules_horizon_from = setter(PlanRules, 'horizon_from')
+_PlanRules_earliest = setter(PlanRules, 'earliest')
+_PlanRules_latest = setter(PlanRules, 'latest')
+_PlanRules_agreed_event = setter(PlanRules, 'agreed_event')
+_PlanRules_description = setter(PlanRules, 'description')
+
 
 def _PlanRules(d: dict[str, Any]) -> PlanRules:
-    return PlanRules(
-        name=d['name'],
-        min_priorities=d['min_priorities'],
-        max_priorities=d['max_priorities'],
-        horizon_from=d['horizon_from'],
-        earliest=_Offset(d['earliest']),
-        latest=_Offset(d['latest']),
-        agreed_event=d['agreed_event'],
-        description=d['description'],
-    )
+    o = new(PlanRules)
+    _PlanRules_name(o, d['name'])
+    _PlanRules_min_priorities(o, d['min_priorities'])
+    _PlanRules_max_priorities(o, d['max_priorities'])
+    _PlanRules_horizon_from(o, d['horizon_from'])
+    _PlanRules_earliest(o, _Offset(d['earliest']))
+    _PlanRules_latest(o, _Offset(d['latest']))
+    _PlanRules_agreed_event(o, d['agreed_event'])
+    _PlanRules_description(o, d['description'])
+    return o
 
 
 class Statement(Plain):
@@ -1037,14 +1188,19 @@ class Statement(Plain):
         put(self, 'confirms', confirms)
         put(self, 'event', event)
 
+_Statement_title = setter(Statement, 'title')
+_Statement_signer = setter(Statement, 'signer')
+_Statement_confirms = setter(Statement, 'confirms')
+_Statement_event = setter(Statement, 'event')
+
 
 def _Statement(d: dict[str, Any]) -> Statement:
-    return Statement(
-        title=d['title'],
-        signer=d['signer'],
-        confirms=tuple(d['confirms']),
-        event=d['event'],
-    )
+    o = new(Statement)
+    _Statement_title(o, d['title'])
+    _Statement_signer(o, d['signer'])
+    _Statement_confirms(o, tuple(d['confirms']))
+    _Statement_event(o, d['event'])
+    return o
 
 
 class DeclaredTotal(Plain):
@@ -1079,16 +1235,23 @@ class DeclaredTotal(Plain):
         put(self, 'area', area)
         put(self, 'description', description)
 
+_DeclaredTotal_count = setter(DeclaredTotal, 'count')
+_DeclaredTotal_level = setter(DeclaredTotal, 'level')
+_DeclaredTotal_method = setter(DeclaredTotal, 'method')
+_DeclaredTotal_section = setter(DeclaredTotal, 'section')
+_DeclaredTotal_area = setter(DeclaredTotal, 'area')
+_DeclaredTotal_description = setter(DeclaredTotal, 'description')
+
 
 def _DeclaredTotal(d: dict[str, Any]) -> DeclaredTotal:
-    return DeclaredTotal(
-        count=d['count'],
-        level=d['level'],
-        method=d['method'],
-        section=d['section'],
-        area=d['area'],
-        description=d['description'],
-    )
+    o = new(DeclaredTotal)
+    _DeclaredTotal_count(o, d['count'])
+    _DeclaredTotal_level(o, d['level'])
+    _DeclaredTotal_method(o, d['method'])
+    _DeclaredTotal_section(o, d['section'])
+    _DeclaredTotal_area(o, d['area'])
+    _DeclaredTotal_description(o, d['description'])
+    return o
 
 
 class Framework(FrameworkLookups, Plain):

@@ -212,11 +212,25 @@ class _Writer:
             if made is not None and made[1]:
                 value = f"{made[0]} if {field_name} is None else {field_name}"
             lines.append(f"        put(self, {field_name!r}, {value})")
-        lines += ["", "", f"def _{name}(d: dict[str, Any]) -> {name}:", f"    return {name}("]
+        if name == "Framework":  # one object: built through its constructor
+            lines += ["", "", f"def _{name}(d: dict[str, Any]) -> {name}:", f"    return {name}("]
+            for field_name, field in fields.items():
+                key = field.alias or field_name
+                value = self.decode(field.annotation, f"d[{key!r}]")
+                lines.append(f"        {field_name}={value},")
+            lines.append("    )")
+            return lines
+        # Many objects (50,000 evidence entries): each slot set directly, with no keyword
+        # arguments to parse, which decodes three to four times faster than the constructor.
+        lines.append("")
+        for field_name in fields:
+            lines.append(f"_{name}_{field_name} = setter({name}, {field_name!r})")
+        lines += ["", "", f"def _{name}(d: dict[str, Any]) -> {name}:", f"    o = new({name})"]
         for field_name, field in fields.items():
             key = field.alias or field_name
-            lines.append(f"        {field_name}={self.decode(field.annotation, f'd[{key!r}]')},")
-        lines.append("    )")
+            value = self.decode(field.annotation, f"d[{key!r}]")
+            lines.append(f"    _{name}_{field_name}(o, {value})")
+        lines.append("    return o")
         return lines
 
 
@@ -242,7 +256,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from {dots}plain import Plain{extra}
+from {dots}plain import Plain, new, setter{extra}
 
 def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
@@ -274,11 +288,14 @@ def generate(which: str) -> str:
     if which == "manifest":  # the forms conform.py checks a write's changes with
         for model in models:
             lines += writer.model_form(model)
-        by_module: dict[str, list[str]] = {"conform": ["REQUIRED", "Form"], "plain": ["Plain"]}
+        by_module: dict[str, list[str]] = {
+            "conform": ["REQUIRED", "Form"],
+            "plain": ["Plain", "new", "setter"],
+        }
         for module_name, name in sorted(writer.imports):
             by_module.setdefault(module_name.removeprefix("mentorqa."), []).append(name)
         imports = [f"from {dots}{m} import {', '.join(n)}" for m, n in sorted(by_module.items())]
-        lines[0] = lines[0].replace("from .plain import Plain", "\n".join(imports))
+        lines[0] = lines[0].replace("from .plain import Plain, new, setter", "\n".join(imports))
     lines += [
         "",
         "",

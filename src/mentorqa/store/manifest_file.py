@@ -48,6 +48,7 @@ class ManifestFile:
         self.table_text = table_text  # None: there is no mentorqa.evidence.tsv
         self._table: Table | None = None
         self.cached_json: dict[str, Any] | None = None  # the cache's JSON, kept for a write
+        self.cached_texts: Texts = {}  # and its records' texts
 
     @property
     def table_path(self) -> Path:
@@ -112,14 +113,15 @@ def read_manifest(
     # is patched as it is, so the lines a write does not touch keep theirs.
     crlf = "\r\n" in raw and raw.count("\r\n") == raw.count("\n")
     text = raw.replace("\r\n", "\n") if crlf else raw
-    cached = _Cache(path, text, table_text) if cache else None
     same = known is not None and (known.text, known.table_text) == (text, table_text)
     if known is not None and same and known.cached_json is not None and known._lines is not None:
         return known  # read moments ago with what a write needs, and unchanged since
+    cached = _Cache(path, text, table_text) if cache else None
     hit = cached.get(known.manifest if known and same else None) if cached is not None else None
     if hit is not None:
         found = ManifestFile(path, text, hit[0], crlf, None, hit[1], table_text)
-        found.cached_json = hit[2] if for_write else None
+        if for_write:
+            found.cached_json, found.cached_texts = hit[2], hit[3]
         return found
     return _read_afresh(path, text, crlf, table_text, cached, for_write)
 
@@ -151,7 +153,7 @@ def _read_afresh(
     if cached is not None:
         cached.store(checked, lines)
     kept = document if document.root is not None else None
-    found = ManifestFile(path, text, decode(json.loads(checked)), crlf, kept, lines, table_text)
+    found = ManifestFile(path, text, decode(checked), crlf, kept, lines, table_text)
     found._table = table
     return found
 
@@ -177,7 +179,7 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return info.st_ino, info.st_mtime_ns, info.st_size
 
 
-def _validated(data: Any, document: Document, table: Table) -> str:
+def _validated(data: Any, document: Document, table: Table) -> dict[str, Any]:
     """The manifest's validated JSON dump, the evidence facts of ``table`` merged in; located
     problems where it is not valid."""
     from ..spec.manifest import Manifest as Schema
@@ -188,10 +190,11 @@ def _validated(data: Any, document: Document, table: Table) -> str:
         raise MentorqaError(problems)
     whole = Document(document.path, document.text, merged(data, table), document.root)
     checked = validate(Schema, whole)
-    return checked.model_dump_json(by_alias=True)
+    dumped: dict[str, Any] = checked.model_dump(mode="json", by_alias=True)
+    return dumped
 
 
-def _certified(current: ManifestFile, data: dict[str, Any]) -> str | None:
+def _certified(current: ManifestFile, data: dict[str, Any]) -> dict[str, Any] | None:
     """The validated JSON of ``data``, where ``current`` came from the cache (its text was
     validated as it is) and what ``data`` changes certainly conforms (see ``conform.py``):
     only the changed parts are checked, without pydantic. None where that is not certain."""
@@ -201,17 +204,26 @@ def _certified(current: ManifestFile, data: dict[str, Any]) -> str | None:
     if current.cached_json is None or current._document is None:
         return None
     try:
-        dumped = patched(FORM, current._document.data, data, current.cached_json)
+        dumped: dict[str, Any] = patched(FORM, current._document.data, data, current.cached_json)
     except (Unsure, RecursionError):
         return None
-    return json.dumps(dumped)
+    return dumped
+
+
+# What a write keeps of the cache entry it read: each indicator's record (the JSON object) and
+# its text in the entry, so that an entry written after a change re-encodes only the records
+# that changed (at 50,000 evidence records most of the entry is in a few large records).
+Texts = dict[str, tuple[Any, str]]
 
 
 class _Cache:
     """Validated manifests in the user's cache folder, one entry per workspace, used only while
     the manifest's text is exactly what was validated (its sha256 and mentorqa's version). It
     is never inside the workspace, and it holds JSON (never a pickle), so nothing committed
-    to a workspace can stand in for its manifest."""
+    to a workspace can stand in for its manifest.
+
+    An entry is lines of JSON: the key, the line tree, the manifest without its indicators'
+    records, then one line per record (its id, a tab, the record)."""
 
     def __init__(self, path: Path, text: str, table_text: str | None) -> None:
         folder = cache_dir("manifests")
@@ -221,30 +233,49 @@ class _Cache:
         self.key = hashlib.sha256(f"{__version__}\0{text}{table}".encode("utf-8", "surrogatepass"))
         self.key_text = self.key.hexdigest()
 
-    def get(self, known: Manifest | None = None) -> tuple[Manifest, Any, dict[str, Any]] | None:
-        """The manifest, its line tree and its JSON, if the entry is for exactly this text;
-        ``known``, the manifest already decoded from this very text, is not decoded again."""
+    def get(
+        self, known: Manifest | None = None
+    ) -> tuple[Manifest, Any, dict[str, Any], Texts] | None:
+        """The manifest, its line tree, its JSON and its records' texts, if the entry is for
+        exactly this text; ``known``, the manifest already decoded from this very text, is not
+        decoded again."""
         if self.file is None:
             return None
         try:
-            entry = json.loads(self.file.read_bytes())
-            if entry.get("key") != self.key_text or "lines" not in entry:
-                return None
-            manifest = known if known is not None else decode(entry["manifest"])
-            return manifest, entry["lines"], entry["manifest"]
+            key, tree, head, *records = self.file.read_text(encoding="utf-8").split("\n")
+            if key != self.key_text or records[-1:] != [""]:
+                return None  # another text's entry, or one cut short
+            dumped = json.loads(head)
+            indicators: dict[str, Any] = {}
+            texts: Texts = {}
+            for line in records[:-1]:
+                name, _, record = line.partition("\t")
+                indicator = json.loads(name)
+                indicators[indicator] = json.loads(record)
+                texts[indicator] = (indicators[indicator], record)
+            dumped["indicators"] = indicators
+            manifest = known if known is not None else decode(dumped)
+            return manifest, json.loads(tree), dumped, texts
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # no entry, or a broken one: read the manifest afresh
 
-    def store(self, dumped: str, lines: Any) -> None:
-        """Keep the validated manifest's JSON dump and its line tree for this text."""
+    def store(self, dumped: dict[str, Any], lines: Any, texts: Texts | None = None) -> None:
+        """Keep the validated manifest's JSON dump and its line tree for this text. A record
+        that is the very object ``texts`` has a text for is written as that text."""
         if self.file is None:
             return
-        tree = json.dumps(lines, separators=(",", ":"))
-        entry = f'{{"key": "{self.key_text}", "lines": {tree}, "manifest": {dumped}}}'
+        texts = texts or {}
+        parts = [self.key_text, json.dumps(lines, separators=(",", ":"))]
+        parts.append(json.dumps({**dumped, "indicators": None}))
+        for indicator, record in dumped["indicators"].items():
+            kept = texts.get(indicator)
+            text = kept[1] if kept is not None and kept[0] is record else json.dumps(record)
+            parts.append(f"{json.dumps(indicator)}\t{text}")
+        parts.append("")
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temp = self.file.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_text(entry, encoding="utf-8")
+            temp.write_text("\n".join(parts), encoding="utf-8")
             os.replace(temp, self.file)
         except OSError:
             pass  # a read-only home is fine: the cache only saves time
@@ -281,7 +312,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 path,
             )
         )
-    manifest = decode(json.loads(checked))
+    manifest = decode(checked)
     if isinstance(data.get("mentorqa"), int) and data["mentorqa"] < MANIFEST_VERSION:
         data["mentorqa"] = MANIFEST_VERSION
     every_line, used = split(data, manifest, table)
@@ -311,7 +342,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
         with contextlib.suppress(OSError):
             write_atomic(current.table_path, final_text)
             table_text = final_text
-    _Cache(path, text, table_text).store(checked, lines)
+    _Cache(path, text, table_text).store(checked, lines, current.cached_texts)
     return ManifestFile(path, text, manifest, current.crlf, None, lines, table_text)
 
 
@@ -380,9 +411,10 @@ def append_evidence(
     append.shift(lines, starts[0] - 1, added)
     pattern = items[-1][1:]
     items.extend([start, *pattern] for start in starts)
-    _Cache(current.path, text, table_text).store(json.dumps(raw), lines)
+    texts = {k: v for k, v in current.cached_texts.items() if k != indicator}
+    _Cache(current.path, text, table_text).store(raw, lines, texts)
     saved = ManifestFile(current.path, text, new_manifest, current.crlf, None, lines, table_text)
-    saved.cached_json = raw
+    saved.cached_json, saved.cached_texts = raw, texts
     return saved
 
 
