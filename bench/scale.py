@@ -19,7 +19,9 @@ The commands, in this order (the cache folder, ``$XDG_CACHE_HOME``, is a tempora
 
 - status: warm (run once before, so the validated framework and manifest are cached);
 - check cold: ``.mentorqa/checksums.json`` and the cache folder removed before each run, so
-  every file is hashed and the manifest validated afresh;
+  every file is hashed and the framework and manifest validated afresh (a first run ever);
+- check unhashed: only ``.mentorqa/checksums.json`` removed (a fresh clone in CI whose cache
+  folder is kept, or evidence replaced wholesale): every file is hashed;
 - check warm: checksums and manifest cached; the workspace passes check with no finding (its
   evidence is complete and its dates recorded);
 - check warn: the same, on the workspace with one warning (a deadline passed: one date line
@@ -371,6 +373,7 @@ COLUMNS = (
     "sha256sum",
     "status",
     "check cold",
+    "check unhashed",
     "check warm",
     "check warn",
     "first add",
@@ -446,6 +449,11 @@ def one_size(
     run_once([*MENTORQA, "status"], ws, env, settings.timeout)  # fill the caches
     timed("status", [*MENTORQA, "status"])
     timed("check cold", [*MENTORQA, "check"], before=cold)
+    timed(
+        "check unhashed",
+        [*MENTORQA, "check"],
+        before=lambda: (ws / ".mentorqa" / "checksums.json").unlink(missing_ok=True),
+    )
     timed("check warm", [*MENTORQA, "check"])
     manifest = ws / "mentorqa.yaml"
     clean = manifest.read_bytes()
@@ -523,6 +531,7 @@ def print_tables(results: dict[int, dict[str, Figure]], timeout: float) -> None:
         ("status/floor", "status", "floor"),
         ("check warm/sha256sum", "check warm", "sha256sum"),
         ("check cold/sha256sum", "check cold", "sha256sum"),
+        ("unhashed/sha256sum", "check unhashed", "sha256sum"),
         ("check warm/floor", "check warm", "floor"),
         ("check warn/warm", "check warn", "check warm"),
         ("add/status", "add", "status"),
@@ -551,7 +560,8 @@ def aims(results: dict[int, dict[str, Figure]], timeout: float) -> None:
         f = results[5_000]
         print(
             f"  5,000 records: check warm {ratio(f['check warm'], f['sha256sum'])} sha256sum "
-            f"(aim <= 1.0x), cold {ratio(f['check cold'], f['sha256sum'])} (aim <= 1.3x); "
+            f"(aim <= 1.0x), cold {ratio(f['check cold'], f['sha256sum'])} (aim <= 1.3x; "
+            f"{ratio(f['check unhashed'], f['sha256sum'])} with only the checksums cold); "
             f"status {ratio(f['status'], f['floor'])} the floor (aim <= 1.3x)"
         )
     largest = max(results)
