@@ -125,3 +125,53 @@ def test_tags_never_build_objects() -> None:
     text = "x: !!python/object/apply:os.system ['echo hacked']\n"
     with pytest.raises(MentorqaError):
         load_safe(text, HERE)
+
+
+# --- the 1.2 rules the fast reader applies are the reference reader's ----------------------------
+
+
+def _ruamel_rules() -> dict[str, tuple[list[Any], set[str]]]:
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    rules: dict[str, tuple[list[Any], set[str]]] = {}
+    for versions, tag, pattern, first in implicit_resolvers:
+        if (1, 2) in versions:
+            found = rules.setdefault(tag.rsplit(":", 1)[-1], ([], set()))
+            found[0].append(pattern)
+            found[1].update(first)
+    return rules
+
+
+def test_the_core_rules_start_where_ruamels_do() -> None:
+    from mentorqa.store.yamlrender import CORE_12
+
+    theirs = _ruamel_rules()
+    for name, _patterns, first in CORE_12:
+        assert set(first) == theirs[name][1], name
+    assert set(theirs) - {name for name, _, _ in CORE_12} == {"yaml"}  # '!', '&', '*' alone
+
+
+PLAIN = st.text(alphabet="0123456789+-._eExXoObB:TtZz nNaAfFlLsSuUrRiI~<=\t", max_size=24)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PLAIN)
+@example("2026-05-01")
+@example("2026-5-1 10:00:00.5 +01:00")
+@example("0o17")
+@example("1_000.5e+3")
+@example(".NaN")
+@example("<<")
+@example("")
+def test_the_core_rules_take_what_ruamels_take(text: str) -> None:
+    """Every plain scalar resolves to the tag ruamel.yaml gives it under YAML 1.2."""
+    from mentorqa.store.yamlrender import CORE_12
+
+    theirs = _ruamel_rules()
+    for name, patterns, first in CORE_12:
+        starts = text[:1] in first
+        ours = starts and any(p.fullmatch(text) for p in patterns)
+        reference_match = text[:1] in theirs[name][1] and any(
+            p.match(text) for p in theirs[name][0]
+        )
+        assert ours == bool(reference_match), (name, text)

@@ -51,25 +51,23 @@ class Document:
 
 
 _TAG_LIKE = re.compile(r"(?:^|[\s\[{,])!")
-_FAST_TAGS = {"bool", "int", "float", "null", "timestamp", "merge", "value"}
 
 
 @functools.cache
 def _loader() -> type:
     """A YAML 1.2 core-schema safe loader, on libyaml's C parser where PyYAML has it."""
-    from ruamel.yaml.resolver import implicit_resolvers  # the reference reader's 1.2 rules
     from yaml.constructor import ConstructorError, SafeConstructor
     from yaml.resolver import BaseResolver
+
+    from .yamlrender import CORE_12  # the reference reader's 1.2 rules, without importing it
 
     class Core12Resolver(BaseResolver):
         """Plain scalars resolved as ruamel.yaml resolves them under YAML 1.2."""
 
-    for versions, tag, pattern, first in implicit_resolvers:
-        if (1, 2) in versions and tag.rsplit(":", 1)[-1] in _FAST_TAGS:
-            # ruamel keeps its patterns behind a lazy wrapper that costs an attribute look-up on
-            # every match; the compiled pattern itself is used instead.
-            compiled = re.compile(pattern.pattern, pattern.flags)
-            Core12Resolver.add_implicit_resolver(tag, compiled, first)
+    for name, patterns, first in CORE_12:
+        for pattern in patterns:  # the resolver matches from the start: anchor the end too
+            whole = re.compile(rf"(?:{pattern.pattern})\Z", pattern.flags)
+            Core12Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{name}", whole, list(first))
 
     class Core12Constructor(SafeConstructor):
         def construct_yaml_int(self, node: Any) -> int:

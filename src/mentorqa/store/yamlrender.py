@@ -44,6 +44,18 @@ _TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"
 )
+# The same rules as the reader applies them (yamlio's loader): each tag of the core schema, the
+# whole plain scalars it takes, and the first characters they can start with ('' for empty).
+# They are ruamel.yaml's resolver's for YAML 1.2; tests/store/test_yamlio.py holds them to it.
+CORE_12: tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[str, ...]], ...] = (
+    ("bool", (_BOOL,), tuple("tTfF")),
+    ("float", (_FLOAT,), tuple("-+0123456789.")),
+    ("int", (_INT,), tuple("-+0123456789")),
+    ("merge", (re.compile("<<"),), ("<",)),
+    ("null", (_NULL,), ("~", "n", "N", "")),
+    ("timestamp", (_DATE, _TIMESTAMP), tuple("0123456789")),
+    ("value", (re.compile("="),), ("=",)),
+)
 # No ',', ':', '#', brackets, quotes or outer spaces: such text is plain in block and flow.
 _PLAIN = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9 _./()'&+-]*[A-Za-z0-9_./()'&+-])?")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
