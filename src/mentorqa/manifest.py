@@ -795,3 +795,4 @@ def decode(data: dict[str, Any]) -> Manifest:
 
 
 FORM = _Manifest_form  # the whole manifest's, for conform.patched
+FORMS: dict[str, Form] = {'Service': _Service_form, 'Privacy': _Privacy_form, 'Judgement': _Judgement_form, 'EvidenceFile': _EvidenceFile_form, 'IndicatorRecord': _IndicatorRecord_form, 'Interview': _Interview_form, 'CaseStudy': _CaseStudy_form, 'Visit': _Visit_form, 'AreaNotes': _AreaNotes_form, 'Priority': _Priority_form, 'Plan': _Plan_form, 'PlanVersion': _PlanVersion_form, 'ProgramChange': _ProgramChange_form, 'Signature': _Signature_form, 'Manifest': _Manifest_form}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,93 @@ def test_a_write_on_a_cached_manifest_caches_what_pydantic_would(tmp_path: Path)
     afresh = read_manifest(ws.root, cache=False)
     assert cached.manifest == afresh.manifest
     assert afresh.manifest.indicators["QIM-SV-A01"].assessor is not None
+
+
+def test_an_upgraded_manifest_is_cached_at_its_new_layout(tmp_path: Path) -> None:
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    manifest = ws.root / "mentorqa.yaml"
+    (ws.root / "evidence" / "a.txt").write_text("hello", encoding="utf-8")
+    digest = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    version_1 = "\n".join(
+        [
+            "indicators:",
+            "  QIM-SV-A01:",
+            "    evidence:",
+            "      - file: evidence/a.txt",
+            f"        sha256: {digest}",
+            "        size: 5",
+            "        recorded: 2026-01-25",
+            "",
+        ]
+    )
+    text = manifest.read_text(encoding="utf-8").replace("mentorqa: 2", "mentorqa: 1")
+    manifest.write_text(text.replace("indicators: {}\n", version_1), encoding="utf-8")
+    (ws.root / "mentorqa.evidence.tsv").unlink()
+    assert read_manifest(ws.root).manifest.mentorqa == 1  # read, and cached as it is
+    for indicator in ("QIM-SV-A02", "QIM-SV-A03"):  # the upgrade, then a write judged by conform
+        mentorqa.open_workspace(ws.root).mark(indicator, "met")
+        cached, afresh = read_manifest(ws.root), read_manifest(ws.root, cache=False)
+        assert cached._document is None and cached.manifest == afresh.manifest
+        assert cached.manifest.mentorqa == 2
+
+
+def test_evidence_the_model_refuses_is_never_spliced_in(tmp_path: Path) -> None:
+    """Through the library a value may come unchecked: the general write refuses it, and the
+    cache never holds it."""
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    for name in ("a", "b"):
+        (ws.root / "evidence" / f"{name}.txt").write_text(name, encoding="utf-8")
+    ws.add_evidence("QIM-SV-A01", ws.root / "evidence" / "a.txt")
+    before = (ws.root / "mentorqa.yaml").read_bytes()
+    again = mentorqa.open_workspace(ws.root)
+    with pytest.raises(mentorqa.MentorqaError, match="2500-01-01 is outside"):
+        again.add_evidence(
+            "QIM-SV-A01", ws.root / "evidence" / "b.txt", valid_until=dt.date(2500, 1, 1)
+        )
+    assert (ws.root / "mentorqa.yaml").read_bytes() == before
+    mentorqa.open_workspace(ws.root).mark("QIM-SV-A02", "met")
+    assert read_manifest(ws.root).manifest == read_manifest(ws.root, cache=False).manifest
+
+
+def test_a_cache_entry_cut_short_is_not_used(tmp_path: Path) -> None:
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    ws.mark("QIM-SV-A01", "met")
+    ws.mark("QIM-SV-A02", "met")
+    (entry,) = (Path(os.environ["XDG_CACHE_HOME"]) / "mentorqa" / "manifests").glob("*.json")
+    lines = entry.read_text(encoding="utf-8").split("\n")
+    entry.write_text("\n".join([*lines[:-2], ""]), encoding="utf-8")  # the last record lost
+    found = read_manifest(ws.root)
+    assert set(found.manifest.indicators) == {"QIM-SV-A01", "QIM-SV-A02"}
+    assert entry.read_text(encoding="utf-8").split("\n") == lines  # read afresh, kept whole
+
+
+def test_defaults_are_never_shared_between_dumps() -> None:
+    first = dump(form_of("Plan"), {})
+    first["strengths"].append("changed")
+    assert dump(form_of("Plan"), {})["strengths"] == []
+
+
+def test_the_generator_refuses_what_conform_would_judge_otherwise() -> None:
+    from pydantic import ConfigDict, Field, field_validator
+
+    from mentorqa.spec.generate import _judged_alike
+
+    class Stripped(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True)
+        name: str
+
+    class Checked(BaseModel):
+        name: str
+
+        @field_validator("name")
+        @classmethod
+        def upper(cls, value: str) -> str:
+            return value.upper()
+
+    class Renamed(BaseModel):
+        name: str = Field(validation_alias="title")
+
+    for model in (Stripped, Checked, Renamed):
+        with pytest.raises(TypeError):
+            _judged_alike(model)
+    _judged_alike(spec.Manifest)

@@ -140,8 +140,7 @@ class _Writer:
 
     def model_form(self, model: type[BaseModel]) -> list[str]:
         """The model's form: its fields' keys in the file, forms and JSON defaults."""
-        if model.__pydantic_decorators__.model_validators:
-            raise TypeError(f"{model.__name__}: a model validator has no certain check")
+        _judged_alike(model)
         lines = ["", "", f"_{model.__name__}_form: Form = ('model', ("]
         for field_name, field in model.model_fields.items():
             key = field.alias or field_name
@@ -231,6 +230,28 @@ class _Writer:
         return ["", *setters, *head, f"    o = new({name})", *body, "    return o"]
 
 
+# Model settings conform.py judges as pydantic does (an unknown key is left to pydantic).
+_SAFE_CONFIG = {"extra", "frozen", "populate_by_name", "json_schema_extra"}
+
+
+def _judged_alike(model: type[BaseModel]) -> None:
+    """Refuse, when generating, what would make conform.py judge ``model`` otherwise than
+    pydantic: validators and serializers of any kind, other aliases, other settings."""
+    found = model.__pydantic_decorators__
+    for kind in ("validators", "field_validators", "root_validators", "model_validators"):
+        if getattr(found, kind, None):
+            raise TypeError(f"{model.__name__}: {kind} have no certain check in conform.py")
+    for kind in ("field_serializers", "model_serializers", "computed_fields"):
+        if getattr(found, kind, None):
+            raise TypeError(f"{model.__name__}: {kind} change the dump conform.py writes")
+    unsafe = set(model.model_config) - _SAFE_CONFIG
+    if unsafe:
+        raise TypeError(f"{model.__name__}: settings {sorted(unsafe)} unknown to conform.py")
+    for name, field in model.model_fields.items():
+        if {field.validation_alias, field.serialization_alias} - {None, field.alias}:
+            raise TypeError(f"{model.__name__}.{name}: only a plain alias is judged alike")
+
+
 def _tuple(items: list[str]) -> str:
     """A tuple expression of ``items``."""
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
@@ -301,7 +322,13 @@ def generate(which: str) -> str:
         f"    return _{entry}(data)",
     ]
     if which == "manifest":
-        lines += ["", "", f"FORM = _{entry}_form  # the whole manifest's, for conform.patched"]
+        forms = ", ".join(f"{m.__name__!r}: _{m.__name__}_form" for m in models)
+        lines += [
+            "",
+            "",
+            f"FORM = _{entry}_form  # the whole manifest's, for conform.patched",
+            f"FORMS: dict[str, Form] = {{{forms}}}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ import copy
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -222,8 +223,9 @@ class _Cache:
     is never inside the workspace, and it holds JSON (never a pickle), so nothing committed
     to a workspace can stand in for its manifest.
 
-    An entry is lines of JSON: the key, the line tree, the manifest without its indicators'
-    records, then one line per record (its id, a tab, the record)."""
+    An entry is lines of JSON: the key (and, after a tab, how many records follow), the line
+    tree, the manifest without its indicators' records, then one line per record (its id, a
+    tab, the record)."""
 
     def __init__(self, path: Path, text: str, table_text: str | None) -> None:
         folder = cache_dir("manifests")
@@ -243,7 +245,7 @@ class _Cache:
             return None
         try:
             key, tree, head, *records = self.file.read_text(encoding="utf-8").split("\n")
-            if key != self.key_text or records[-1:] != [""]:
+            if key != f"{self.key_text}\t{len(records) - 1}" or records[-1:] != [""]:
                 return None  # another text's entry, or one cut short
             dumped = json.loads(head)
             indicators: dict[str, Any] = {}
@@ -265,16 +267,17 @@ class _Cache:
         if self.file is None:
             return
         texts = texts or {}
-        parts = [self.key_text, json.dumps(lines, separators=(",", ":"))]
+        records = dumped["indicators"]
+        parts = [f"{self.key_text}\t{len(records)}", json.dumps(lines, separators=(",", ":"))]
         parts.append(json.dumps({**dumped, "indicators": None}))
-        for indicator, record in dumped["indicators"].items():
+        for indicator, record in records.items():
             kept = texts.get(indicator)
             text = kept[1] if kept is not None and kept[0] is record else json.dumps(record)
             parts.append(f"{json.dumps(indicator)}\t{text}")
         parts.append("")
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.file.with_suffix(f".{os.getpid()}.tmp")
+            temp = self.file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             temp.write_text("\n".join(parts), encoding="utf-8")
             os.replace(temp, self.file)
         except OSError:
@@ -312,9 +315,9 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 path,
             )
         )
-    manifest = decode(checked)
     if isinstance(data.get("mentorqa"), int) and data["mentorqa"] < MANIFEST_VERSION:
-        data["mentorqa"] = MANIFEST_VERSION
+        data["mentorqa"] = checked["mentorqa"] = MANIFEST_VERSION  # the file and its cache
+    manifest = decode(checked)
     every_line, used = split(data, manifest, table)
     try:
         text = yamlpatch.rewrite(document.text, document.root, data, document.data)
@@ -383,7 +386,8 @@ def append_evidence(
     raw, manifest = current.cached_json, current.manifest
     record = manifest.indicators.get(indicator)
     found = append.evidence_list(current._lines, indicator)
-    if raw is None or found is None or record is None or not _appendable(current, entries):
+    dumped = _appendable(current, entries)
+    if raw is None or found is None or record is None or dumped is None:
         return None
     files = [e.file for e in record.evidence]
     if {e["file"] for e in entries} & set(files):
@@ -404,9 +408,7 @@ def append_evidence(
     new_manifest = manifest.replace(indicators={**manifest.indicators, indicator: new_record})
     _write_both(current, text, table_text)
     # The cache learns the new text: the JSON gains the entries, the lines after them move.
-    raw["indicators"][indicator]["evidence"].extend(
-        {k: _json_value(getattr(item, k)) for k in EvidenceFile._fields} for item in added_items
-    )
+    raw["indicators"][indicator]["evidence"].extend(dumped)
     lines = current._lines
     append.shift(lines, starts[0] - 1, added)
     pattern = items[-1][1:]
@@ -418,22 +420,26 @@ def append_evidence(
     return saved
 
 
-def _appendable(current: ManifestFile, entries: list[dict[str, Any]]) -> bool:
-    """Whether new entries can be spliced in at all: the current layout, the fields this code
-    knows, and distinct paths the table's lines can hold."""
-    from ..manifest import EvidenceFile
+def _appendable(current: ManifestFile, entries: list[dict[str, Any]]) -> list[Any] | None:
+    """The new entries' JSON, as the manifest's model takes them, where they can be spliced
+    in at all: the current layout, the fields this code knows, distinct paths the table's lines
+    can hold, and values certainly valid (see ``conform.py``); else None (the general write
+    validates them, and says why not)."""
+    from ..conform import Unsure, dump
+    from ..manifest import FORMS, EvidenceFile
 
     new_files = [e["file"] for e in entries]
-    return (
-        current.manifest.mentorqa == MANIFEST_VERSION
-        and set(EvidenceFile._fields) == {"file", *FACTS, "valid_until", "note"}
-        and len(set(new_files)) == len(new_files)
-        and not any(has_control(file) for file in new_files)
-    )
-
-
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+    if (
+        current.manifest.mentorqa != MANIFEST_VERSION
+        or set(EvidenceFile._fields) != {"file", *FACTS, "valid_until", "note"}
+        or len(set(new_files)) != len(new_files)
+        or any(has_control(file) for file in new_files)
+    ):
+        return None
+    try:
+        return [dump(FORMS["EvidenceFile"], e) for e in entries]
+    except Unsure:
+        return None
 
 
 def new_manifest_text(
