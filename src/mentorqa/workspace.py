@@ -38,7 +38,13 @@ from .store.files import (
     locked,
     remove_stale_temp_files,
 )
-from .store.manifest_file import ManifestFile, append_evidence, read_manifest, save_manifest
+from .store.manifest_file import (
+    ManifestFile,
+    append_evidence,
+    patch_record,
+    read_manifest,
+    save_manifest,
+)
 from .store.scaffold import scaffold
 from .values import today
 
@@ -220,6 +226,16 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             current = read_manifest(self.root, for_write=True, known=self._file)
             self._file = current
             saved = append_evidence(current, indicator, entries)
+            if saved is not None:
+                self._file = saved
+            return saved is not None
+
+    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], None]) -> bool:
+        with locked(self.root):
+            remove_stale_temp_files(self.root)
+            current = read_manifest(self.root, for_write=True, known=self._file)
+            self._file = current
+            saved = patch_record(current, indicator, change)
             if saved is not None:
                 self._file = saved
             return saved is not None

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import mentorqa
 from mentorqa.errors import WorkspaceError
 from mentorqa.store.evidence_table import render_table
-from mentorqa.store.manifest_file import read_manifest
-from mentorqa.store.yamlio import line_tree, load_safe
+from mentorqa.store.manifest_file import _lines_with_layout, read_manifest
+from mentorqa.store.yamlio import load_safe
 
 TODAY = dt.date(2026, 5, 15)
 HEAD = """mentorqa: 2
@@ -153,7 +153,7 @@ def test_new_entries_join_any_layout_and_nothing_else_changes(
     cached, fresh = read_manifest(root), read_manifest(root, cache=False)
     assert cached._document is None, "the cache must know the new text"
     assert cached.manifest == fresh.manifest
-    assert cached._lines == line_tree(fresh.document.root)
+    assert cached._lines == _lines_with_layout(fresh.document.root)
     table = (root / "mentorqa.evidence.tsv").read_text(encoding="utf-8").splitlines()
     assert [line.split("\t")[0] for line in table[1:]] == sorted(files + names)
 

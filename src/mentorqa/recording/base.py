@@ -121,6 +121,10 @@ class Recorder:
     def manifest(self) -> Manifest:
         raise NotImplementedError
 
+    @property
+    def framework(self) -> Framework:
+        raise NotImplementedError
+
     def resolve_indicator(self, indicator: str) -> str:
         raise NotImplementedError
 
@@ -133,6 +137,12 @@ class Recorder:
     def _append_evidence(self, indicator: str, entries: list[dict[str, Any]]) -> bool:
         """Record new evidence by appending it, where that can be done without the general
         write (see ``store/append.py``); False where it cannot, and nothing was written."""
+        return False
+
+    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], None]) -> bool:
+        """Change one indicator's record by patching its lines alone, where that can be done
+        without the general write (see ``store/region.py``); False where it cannot, and
+        nothing was written."""
         return False
 
     def _change(self, change: Callable[[Draft], tuple[str, str | None]]) -> Change:

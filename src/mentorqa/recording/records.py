@@ -31,12 +31,12 @@ class RecordWrites(Recorder):
     ) -> Change:
         """Record a judgement; marking again keeps the rating and note unless new ones are given."""
         key = resolve("judge", by, ("self", "assessor"))
+        found: list[tuple[str, str, dict[str, Any] | None, Draft]] = []
 
-        def change(draft: Draft) -> tuple[str, str | None]:
-            fw = draft.framework
+        def judge(fw: Framework, record: dict[str, Any], draft: Draft) -> None:
+            """Write the judgement into the indicator's ``record``, as the file holds it."""
             ind_id = self.resolve_indicator(indicator)
             chosen = judgements.resolve_status(fw, status)
-            record = draft.mapping("indicators", ind_id)
             old = record.get(key) if isinstance(record.get(key), dict) else None
             kept_rating = rating if rating is not None else (old or {}).get("rating")
             kept_note = note if note is not None else (old or {}).get("note", "")
@@ -44,13 +44,29 @@ class RecordWrites(Recorder):
             if kept_rating is not None and (fw.judgement.rating is None):
                 kept_rating = None
             record[key] = entry(status=chosen, rating=kept_rating, note=kept_note, date=today())
+            found[:] = [(ind_id, chosen, old, draft)]
+
+        def said() -> tuple[str, str | None]:
+            ind_id, chosen, old, draft = found[0]
+            fw = draft.framework
             who = "the service" if key == "self" else "the assessor"
             summary = f"{ind_id}: {fw.status_labels[chosen]} (by {who})"
             if chosen == "met":
                 draft.warnings += _evidence_wanted(draft, ind_id, key)
-            replaced = _describe(old, fw) if old else None
-            return summary, replaced
+            return summary, (_describe(old, fw) if old else None)
 
+        def change(draft: Draft) -> tuple[str, str | None]:
+            ind_id = self.resolve_indicator(indicator)
+            judge(draft.framework, draft.mapping("indicators", ind_id), draft)
+            return said()
+
+        # Most often only the record's own lines are patched (see store/region.py).
+        def judge_fresh(record: dict[str, Any]) -> None:  # in the lock, on the fresh read
+            judge(self.framework, record, Draft({}, self.manifest, self.framework))
+
+        if self._patch_record(self.resolve_indicator(indicator), judge_fresh):
+            summary, replaced = said()
+            return Change(summary, self.manifest, replaced, tuple(found[0][3].warnings))
         return self._change(change)
 
     def clear_mark(self, indicator: str, *, by: str = "self") -> Change:

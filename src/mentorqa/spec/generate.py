@@ -328,6 +328,7 @@ def generate(which: str) -> str:
             "",
             f"FORM = _{entry}_form  # the whole manifest's, for conform.patched",
             f"FORMS: dict[str, Form] = {{{forms}}}",
+            f"DECODERS: dict[str, Any] = {{{forms.replace('_form', '')}}}",
         ]
     return "\n".join(lines) + "\n"
 

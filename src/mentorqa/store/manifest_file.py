@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,11 +136,11 @@ def _read_afresh(
     for_write: bool,
 ) -> ManifestFile:
     """The manifest parsed and validated (the cache could not answer), and kept in the cache."""
-    from .yamlio import Document, line_tree, parse_document
+    from .yamlio import Document, parse_document
 
     document = parse_document(text, path)
     table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
-    lines = line_tree(document.root)
+    lines = _lines_with_layout(document.root)
     if not for_write:
         # A read needs the lines only: the node tree (a third of the memory of a large
         # manifest) goes before validation; a problem found is placed by parsing again.
@@ -157,6 +157,19 @@ def _read_afresh(
     found = ManifestFile(path, text, decode(checked), crlf, kept, lines, table_text)
     found._table = table
     return found
+
+
+def _lines_with_layout(root: Any) -> Any:
+    """The document's line tree (see ``yamlio.line_tree``), with its block layout (see
+    ``yamlpatch.layout_of``) kept third at the top, for a write that patches only a part."""
+    from .yamlio import line_tree
+    from .yamlpatch import layout_of
+
+    lines = line_tree(root)
+    if isinstance(lines, list) and len(lines) == 2 and isinstance(lines[1], dict):
+        layout = layout_of(root)
+        lines.append([layout.mapping, layout.offset])
+    return lines
 
 
 def _read_pair(path: Path, table_path: Path) -> tuple[str, str | None]:
@@ -293,7 +306,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
     The table is written first with every line old and new (so a manifest of either moment
     finds its facts), then the manifest, then the table without lines nothing uses."""
     from . import yamlpatch
-    from .yamlio import line_tree, parse_document
+    from .yamlio import parse_document
 
     path = current.path
     document = current.document
@@ -338,7 +351,7 @@ def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:
                 "not saved: the change could not be written exactly; edit the file by hand", path
             )
         )
-    lines = line_tree(written.root)
+    lines = _lines_with_layout(written.root)
     del written
     _write_both(current, text, table_text)
     if final_text != table_text:  # lines nothing uses now; left for the next write if this fails
@@ -416,6 +429,46 @@ def append_evidence(
     texts = {k: v for k, v in current.cached_texts.items() if k != indicator}
     _Cache(current.path, text, table_text).store(raw, lines, texts)
     saved = ManifestFile(current.path, text, new_manifest, current.crlf, None, lines, table_text)
+    saved.cached_json, saved.cached_texts = raw, texts
+    return saved
+
+
+def patch_record(
+    current: ManifestFile, indicator: str, change: Callable[[dict[str, Any]], None]
+) -> ManifestFile | None:
+    """Change ``indicator``'s record with ``change`` (given the record's data as the file holds
+    it, an empty mapping for a new record) by patching the record's lines alone, checking only
+    the changed record (see ``region.py`` and ``conform.py``); None where that cannot be done
+    for certain, and then nothing was written."""
+    from ..conform import Unsure, dump, patched
+    from ..manifest import DECODERS, FORMS
+    from .region import Region
+
+    raw, lines, table_text = current.cached_json, current._lines, current.table_text
+    if raw is None or lines is None or table_text is None:
+        return None
+    if current.manifest.mentorqa != MANIFEST_VERSION:
+        return None
+    region = Region(current.text, lines, indicator)
+    done = region.patched(change) if region.ok else None
+    if done is None:
+        return None
+    text, record, old, root = done
+    form = FORMS["IndicatorRecord"]
+    try:
+        kept = raw["indicators"].get(indicator)
+        dumped = dump(form, record) if old is None else patched(form, old, record, kept)
+    except (Unsure, RecursionError, AttributeError):
+        return None
+    _write_both(current, text, table_text)
+    raw["indicators"][indicator] = dumped
+    delta = text.count("\n") - current.text.count("\n")
+    lines = region.shifted(lines, root, delta)
+    texts = {k: v for k, v in current.cached_texts.items() if k != indicator}
+    _Cache(current.path, text, table_text).store(raw, lines, texts)
+    records = {**current.manifest.indicators, indicator: DECODERS["IndicatorRecord"](dumped)}
+    manifest = current.manifest.replace(indicators=records)
+    saved = ManifestFile(current.path, text, manifest, current.crlf, None, lines, table_text)
     saved.cached_json, saved.cached_texts = raw, texts
     return saved
 

@@ -29,7 +29,7 @@ from .yamlrender import (
 )
 from .yamlrender import render_scalar as render_scalar
 
-__all__ = ["PatchError", "render_scalar", "rewrite"]
+__all__ = ["Layout", "PatchError", "layout_of", "render_scalar", "rewrite"]
 
 
 class PatchError(Exception):
@@ -67,14 +67,16 @@ class _Ctx:
 
 
 class _Patcher:
-    def __init__(self, text: str, root: Node, old: object = None) -> None:
+    def __init__(
+        self, text: str, root: Node, old: object = None, layout: Layout | None = None
+    ) -> None:
         self.text = text
         self.edits: list[tuple[int, int, str]] = []
         # What each node loads as: seeded from the reader's own data where the caller has it, so
         # an unchanged branch is recognised by one comparison instead of being rebuilt.
         self.values: dict[int, object] = {} if old is None else {id(root): old}
         self.tainted = self._tainted(root) if "&" in text else set()
-        self.layout = Layout.measure(_nodes(root))
+        self.layout = layout or Layout.measure(_nodes(root))
 
     # --- reading the tree
 
@@ -419,12 +421,20 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def rewrite(text: str, root: Node, new: object, old: object = None) -> str:
+def layout_of(root: Node) -> Layout:
+    """The block style new lines of this document take (see :class:`Layout`)."""
+    return Layout.measure(_nodes(root))
+
+
+def rewrite(
+    text: str, root: Node, new: object, old: object = None, layout: Layout | None = None
+) -> str:
     """Return ``text`` changed so that it loads as ``new``, touching only the spans of changed
     nodes. ``root`` is the node tree of ``text`` (``yaml.compose``, character offsets); ``old``,
-    when given, is what ``text`` loads as, which spares rebuilding it from the nodes."""
+    when given, is what ``text`` loads as, which spares rebuilding it from the nodes;
+    ``layout``, that of the whole document when ``text`` is a part of it."""
     if root is None:
         raise PatchError("the file holds no YAML document; write it out whole instead")
-    patcher = _Patcher(text, root, old)
+    patcher = _Patcher(text, root, old, layout)
     patcher.diff(root, new, _Ctx("root"))
     return _apply(text, patcher.edits)

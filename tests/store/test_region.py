@@ -1,0 +1,119 @@
+"""``mark`` patches the indicator's record on its own (store/region.py): whatever the layout
+around it, the file it writes is byte for byte the one the general write gives, and the cache
+it leaves (manifest and line tree) equals a fresh read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mentorqa
+from mentorqa.store.manifest_file import _lines_with_layout, read_manifest
+
+HEAD = """mentorqa: 2
+framework: qim
+service:
+  name: Riverside
+dates:
+  registration: 2026-03-01
+indicators:
+"""
+TABLE = "file\tsha256\tsize\trecorded\n"
+
+_RECORD = st.sampled_from(
+    [
+        "    self:\n      status: met\n",
+        "    self:\n      status: met\n      note: plain words\n      date: 2026-04-01\n",
+        "    # the assessor's view\n    assessor:\n      status: not-met  # for now\n",
+        "    self: {status: met}\n",
+        "    self:\n      status: met\n      note: |\n        a block\n\n        two parts\n",
+        "    evidence: []\n",
+        "    self:\n      status: partly-met\n\n",
+        "    self:\n        status: met\n        rating: 2\n",
+    ]
+)
+_AFTER = st.sampled_from(
+    [
+        "",
+        "# interviews next\n",
+        "interviews: []\n",
+        "\n# a comment\ninterviews:\n  - role: mentee\n    pseudonym: Mentee A\n",
+        "  # a comment at the records' indent\n",
+    ]
+)
+_IDS = ["QIM-SV-A01", "QIM-SV-A02", "QIM-SV-A03"]
+
+
+def _workspace(root: Path, records: list[str], after: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"  {ind}:\n{rec}" for ind, rec in zip(_IDS, records, strict=False))
+    (root / "mentorqa.yaml").write_text(HEAD + body + after, encoding="utf-8")
+    (root / "mentorqa.evidence.tsv").write_text(TABLE, encoding="utf-8")
+    return root
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(_RECORD, min_size=1, max_size=3),
+    after=_AFTER,
+    target=st.sampled_from([*_IDS, "QIM-SV-A04", "QIM-SV-B02"]),
+    by=st.sampled_from(["self", "assessor"]),
+    note=st.sampled_from([None, "new words", "a: b # c"]),
+)
+def test_a_judgement_patched_alone_is_the_general_writes_to_the_byte(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    records: list[str],
+    after: str,
+    target: str,
+    by: str,
+    note: str | None,
+) -> None:
+    folder = tmp_path_factory.mktemp("ws")
+    fast = _workspace(folder / "fast", records, after)
+    general = folder / "general"
+    shutil.copytree(fast, general)
+    mentorqa.open_workspace(fast).status()  # the cache now holds this text
+
+    patched = mentorqa.open_workspace(fast)
+    outcome = []
+    for root, ws in ((fast, patched), (general, None)):
+        if ws is None:
+            monkeypatch.setenv("MENTORQA_NO_CACHE", "1")  # no cache: the general write
+            ws = mentorqa.open_workspace(root)
+        try:
+            change = ws.mark(target, "met", by=by, note=note)
+            outcome.append((change.summary, change.replaced, change.warnings))
+        except mentorqa.MentorqaError as exc:
+            outcome.append((str(exc), None, ()))
+        monkeypatch.delenv("MENTORQA_NO_CACHE", raising=False)
+    assert outcome[0] == outcome[1]
+    written = (fast / "mentorqa.yaml").read_bytes()
+    assert written == (general / "mentorqa.yaml").read_bytes()
+    cached, afresh = read_manifest(fast), read_manifest(fast, cache=False)
+    assert cached.manifest == afresh.manifest
+    if cached._document is None:  # answered from the cache: its lines are those of the text
+        assert cached._lines == _lines_with_layout(
+            read_manifest(fast, for_write=True).document.root
+        )
+
+
+def test_a_mark_at_scale_patches_only_the_record(tmp_path: Path) -> None:
+    """The common case takes the record's lines alone: the file is not parsed whole."""
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "Riverside")
+    ws.mark("QIM-SV-A01", "met")
+    again = mentorqa.open_workspace(ws.root)
+    again.status()
+    change = again.mark("QIM-SV-A02", "partly-met", note="first")
+    assert again.file._document is None, "patched alone, without the general write"
+    assert change.summary.startswith("QIM-SV-A02: Partly met")
+    change = again.mark("QIM-SV-A02", "met", note="second")
+    assert change.replaced == "was Partly met, note 'first'"
+    assert again.file._document is None
+    assert read_manifest(ws.root).manifest == read_manifest(ws.root, cache=False).manifest
