@@ -230,7 +230,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
                 self._file = saved
             return saved is not None
 
-    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], None]) -> bool:
+    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], bool]) -> bool:
         with locked(self.root):
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True, known=self._file)

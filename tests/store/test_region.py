@@ -34,8 +34,18 @@ _RECORD = st.sampled_from(
         "    evidence: []\n",
         "    self:\n      status: partly-met\n\n",
         "    self:\n        status: met\n        rating: 2\n",
+        # facts kept inline (version 1 wrote them): the general write moves them to the table
+        f"    evidence:\n      - file: evidence/a.txt\n        sha256: {'ab' * 32}\n"
+        "        size: 1\n        recorded: 2026-04-01\n",
     ]
 )
+_TABLE = st.sampled_from(
+    [
+        TABLE,
+        TABLE + f"evidence/gone.pdf\t{'cd' * 32}\t3\t2026-04-01\n",  # a line nothing uses
+    ]
+)
+_STYLE = st.sampled_from(["block", "commented", "flow"])
 _AFTER = st.sampled_from(
     [
         "",
@@ -48,11 +58,22 @@ _AFTER = st.sampled_from(
 _IDS = ["QIM-SV-A01", "QIM-SV-A02", "QIM-SV-A03"]
 
 
-def _workspace(root: Path, records: list[str], after: str) -> Path:
+def _workspace(
+    root: Path, records: list[str], after: str, table: str = TABLE, style: str = "block"
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    body = "".join(f"  {ind}:\n{rec}" for ind, rec in zip(_IDS, records, strict=False))
-    (root / "mentorqa.yaml").write_text(HEAD + body + after, encoding="utf-8")
-    (root / "mentorqa.evidence.tsv").write_text(TABLE, encoding="utf-8")
+    if style == "flow":  # a flow mapping whose records sit on lines of their own
+        body = "".join(
+            f"  {',' if n else ' '} {ind}: {{self: {{status: met}}}}\n"
+            for n, ind in enumerate(_IDS[: len(records)])
+        )
+        text = HEAD.replace("indicators:\n", "indicators: {\n") + body + "  }\n" + after
+    else:
+        body = "".join(f"  {ind}:\n{rec}" for ind, rec in zip(_IDS, records, strict=False))
+        head = HEAD.replace("indicators:\n", "indicators:  # the records\n\n")
+        text = (head if style == "commented" else HEAD) + body + after
+    (root / "mentorqa.yaml").write_text(text, encoding="utf-8")
+    (root / "mentorqa.evidence.tsv").write_text(table, encoding="utf-8")
     return root
 
 
@@ -62,6 +83,8 @@ def _workspace(root: Path, records: list[str], after: str) -> Path:
 @given(
     records=st.lists(_RECORD, min_size=1, max_size=3),
     after=_AFTER,
+    table=_TABLE,
+    style=_STYLE,
     target=st.sampled_from([*_IDS, "QIM-SV-A04", "QIM-SV-B02"]),
     by=st.sampled_from(["self", "assessor"]),
     note=st.sampled_from([None, "new words", "a: b # c"]),
@@ -71,12 +94,14 @@ def test_a_judgement_patched_alone_is_the_general_writes_to_the_byte(
     monkeypatch: pytest.MonkeyPatch,
     records: list[str],
     after: str,
+    table: str,
+    style: str,
     target: str,
     by: str,
     note: str | None,
 ) -> None:
     folder = tmp_path_factory.mktemp("ws")
-    fast = _workspace(folder / "fast", records, after)
+    fast = _workspace(folder / "fast", records, after, table, style)
     general = folder / "general"
     shutil.copytree(fast, general)
     mentorqa.open_workspace(fast).status()  # the cache now holds this text
@@ -94,8 +119,8 @@ def test_a_judgement_patched_alone_is_the_general_writes_to_the_byte(
             outcome.append((str(exc), None, ()))
         monkeypatch.delenv("MENTORQA_NO_CACHE", raising=False)
     assert outcome[0] == outcome[1]
-    written = (fast / "mentorqa.yaml").read_bytes()
-    assert written == (general / "mentorqa.yaml").read_bytes()
+    for name in ("mentorqa.yaml", "mentorqa.evidence.tsv"):
+        assert (fast / name).read_bytes() == (general / name).read_bytes(), name
     cached, afresh = read_manifest(fast), read_manifest(fast, cache=False)
     assert cached.manifest == afresh.manifest
     if cached._document is None:  # answered from the cache: its lines are those of the text

@@ -139,7 +139,7 @@ class Recorder:
         write (see ``store/append.py``); False where it cannot, and nothing was written."""
         return False
 
-    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], None]) -> bool:
+    def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], bool]) -> bool:
         """Change one indicator's record by patching its lines alone, where that can be done
         without the general write (see ``store/region.py``); False where it cannot, and
         nothing was written."""

@@ -61,10 +61,15 @@ class RecordWrites(Recorder):
             return said()
 
         # Most often only the record's own lines are patched (see store/region.py).
-        def judge_fresh(record: dict[str, Any]) -> None:  # in the lock, on the fresh read
-            judge(self.framework, record, Draft({}, self.manifest, self.framework))
+        chosen_id = self.resolve_indicator(indicator)
 
-        if self._patch_record(self.resolve_indicator(indicator), judge_fresh):
+        def judge_fresh(record: dict[str, Any]) -> bool:  # in the lock, on the fresh read
+            if self.resolve_indicator(indicator) != chosen_id:
+                return False  # the framework changed meanwhile: the general write decides
+            judge(self.framework, record, Draft({}, self.manifest, self.framework))
+            return True
+
+        if self._patch_record(chosen_id, judge_fresh):
             summary, replaced = said()
             return Change(summary, self.manifest, replaced, tuple(found[0][3].warnings))
         return self._change(change)

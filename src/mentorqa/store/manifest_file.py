@@ -434,12 +434,13 @@ def append_evidence(
 
 
 def patch_record(
-    current: ManifestFile, indicator: str, change: Callable[[dict[str, Any]], None]
+    current: ManifestFile, indicator: str, change: Callable[[dict[str, Any]], bool]
 ) -> ManifestFile | None:
     """Change ``indicator``'s record with ``change`` (given the record's data as the file holds
-    it, an empty mapping for a new record) by patching the record's lines alone, checking only
-    the changed record (see ``region.py`` and ``conform.py``); None where that cannot be done
-    for certain, and then nothing was written."""
+    it, an empty mapping for a new record; False: leave it to the general write) by patching
+    the record's lines alone, checking only the changed record (see ``region.py`` and
+    ``conform.py``); None where that cannot be done for certain, and then nothing was
+    written."""
     from ..conform import Unsure, dump, patched
     from ..manifest import DECODERS, FORMS
     from .region import Region
@@ -449,11 +450,15 @@ def patch_record(
         return None
     if current.manifest.mentorqa != MANIFEST_VERSION:
         return None
+    if not _settled(current.text, raw, table_text):
+        return None
     region = Region(current.text, lines, indicator)
     done = region.patched(change) if region.ok else None
     if done is None:
         return None
     text, record, old, root = done
+    if text == current.text:
+        return current  # nothing changed: nothing to write (as the general write)
     form = FORMS["IndicatorRecord"]
     try:
         kept = raw["indicators"].get(indicator)
@@ -471,6 +476,23 @@ def patch_record(
     saved = ManifestFile(current.path, text, manifest, current.crlf, None, lines, table_text)
     saved.cached_json, saved.cached_texts = raw, texts
     return saved
+
+
+def _settled(text: str, raw: dict[str, Any], table_text: str) -> bool:
+    """Whether the general write would leave every evidence fact where it is: no entry keeps
+    its facts inline (they would move to the table; an entry with any fact inline has its
+    sha256 there, unless a key is spelt with escapes), and the table lists exactly the files
+    the entries name (a line no entry uses would be pruned)."""
+    if "sha256" in text or "\\" in text:
+        return False
+    named = {
+        entry["file"]
+        for section in ("indicators", "retired")
+        for record in raw.get(section, {}).values()
+        for entry in record.get("evidence", ())
+    }
+    listed = {line.partition("\t")[0] for line in table_text.split("\n")[1:] if line}
+    return named == listed
 
 
 def _appendable(current: ManifestFile, entries: list[dict[str, Any]]) -> list[Any] | None:

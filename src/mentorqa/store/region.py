@@ -12,6 +12,7 @@ in the whole file. Anything else returns None, and the caller takes the general 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ..errors import MentorqaError
 from .append import shared, shift
 
 _HEAD = "indicators:\n"  # the key the record's lines are read under, on their own
+_BLOCK = re.compile(r"indicators:[ ]*(?:#[^\n]*)?\n(?:[ ]*(?:#[^\n]*)?\n)*")
 
 
 class Region:
@@ -55,15 +57,18 @@ class Region:
         self.first, self.last = starts[self.start - 1], starts[self.end - 1]
         self.layout = layout
         self.text = text
-        self.ok = text[self.first] == " "  # the records are indented under their key
+        # A block mapping: nothing after 'indicators:' on its line but a comment, nothing
+        # between it and its first record but comments, and the records indented under it.
+        head = text[starts[key_line - 1] : starts[children[ids[0]][0] - 1]]
+        self.ok = text[self.first] == " " and _BLOCK.fullmatch(head) is not None
 
     def patched(
-        self, change: Callable[[dict[str, Any]], None]
+        self, change: Callable[[dict[str, Any]], bool]
     ) -> tuple[str, dict[str, Any], dict[str, Any] | None, Any] | None:
         """The whole text with the record changed by ``change`` (given the record's data as
-        the file holds it, or an empty mapping for a new record), the new record's data, the
-        old one's (None for a new record) and the line tree of the patched lines; None where
-        the lines cannot be patched for certain."""
+        the file holds it, or an empty mapping for a new record; False: leave it to the
+        general write), the new record's data, the old one's (None for a new record) and the
+        line tree of the patched lines; None where the lines cannot be patched for certain."""
         from . import yamlpatch
         from .yamlio import parse_document
 
@@ -81,7 +86,8 @@ class Region:
             return None
         old = None if self.new else records[self.at]
         record: dict[str, Any] = {} if old is None else _copy(old)
-        change(record)
+        if not change(record):
+            return None
         wanted = {"indicators": {**records, self.indicator: record}}
         layout = yamlpatch.Layout(self.layout[0], self.layout[1])
         try:
