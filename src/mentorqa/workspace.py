@@ -221,21 +221,19 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         self._found = None
 
     def _append_evidence(self, indicator: str, entries: list[dict[str, Any]]) -> bool:
-        with locked(self.root):
-            remove_stale_temp_files(self.root)
-            current = read_manifest(self.root, for_write=True, known=self._file)
-            self._file = current
-            saved = append_evidence(current, indicator, entries)
-            if saved is not None:
-                self._file = saved
-            return saved is not None
+        return self._quick(lambda current: append_evidence(current, indicator, entries))
 
     def _patch_record(self, indicator: str, change: Callable[[dict[str, Any]], bool]) -> bool:
+        return self._quick(lambda current: patch_record(current, indicator, change))
+
+    def _quick(self, write: Callable[[ManifestFile], ManifestFile | None]) -> bool:
+        """Run a write that changes only what it touches on the fresh state inside the lock;
+        False where it could not be done for certain (then nothing was written)."""
         with locked(self.root):
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True, known=self._file)
             self._file = current
-            saved = patch_record(current, indicator, change)
+            saved = write(current)
             if saved is not None:
                 self._file = saved
             return saved is not None

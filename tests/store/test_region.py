@@ -13,15 +13,8 @@ from hypothesis import strategies as st
 
 import mentorqa
 from mentorqa.store.manifest_file import _lines_with_layout, read_manifest
+from tests.store.test_append import HEAD  # the same manifest head as the evidence splice's
 
-HEAD = """mentorqa: 2
-framework: qim
-service:
-  name: Riverside
-dates:
-  registration: 2026-03-01
-indicators:
-"""
 TABLE = "file\tsha256\tsize\trecorded\n"
 
 _RECORD = st.sampled_from(
