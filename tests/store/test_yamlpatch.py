@@ -498,3 +498,22 @@ def test_random_edits_load_as_new_and_keep_comments(data: Any) -> None:
     assert kept == sorted(kept, key=lambda c: int(c[3:])), out
     if text.startswith("%YAML"):
         assert out.startswith("%YAML 1.2\n---\n") and out.endswith("\n...\n"), out
+
+
+_EDGES = (  # the ends of the kept ranges, and the characters just outside them
+    "\x1f\x20\x7e\x7f\x85\x9f\xa0\u2027\u2028\u2029\u202a\ud7ff\ue000\ufefe\ufeff"
+    "\uff00\ufffd\ufffe\U00010000\U0010ffff"
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(st.characters(), st.sampled_from(list(_EDGES))))
+def test_the_kept_characters_are_yamls_printable_ones_less_line_breaks(char: str) -> None:
+    """What the renderer writes as it is: YAML's printable set without \\x85, U+2028, U+2029."""
+    from mentorqa.store.yamlrender import KEPT
+
+    printable = re.compile(
+        "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    code = ord(char)
+    assert any(low <= code <= high for low, high in KEPT) == bool(printable.fullmatch(char))
