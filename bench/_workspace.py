@@ -11,6 +11,10 @@ from pathlib import Path
 
 MENTORQA = [sys.executable, "-m", "mentorqa"]
 SRC = Path(__file__).resolve().parents[1] / "src"
+# The evidence table as this version writes it (written here by hand: the benches also run
+# other versions' sources, so they do not import the library for it).
+EVIDENCE_TABLE = "mentorqa.evidence.tsv"
+TABLE_HEADER = "file\tsha256\tsize\trecorded\n"
 
 
 def as_installed() -> None:

@@ -26,7 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _workspace import MENTORQA, as_installed, init_qim  # bench/, the script's own folder
+from _workspace import (  # bench/, the script's own folder
+    EVIDENCE_TABLE,
+    MENTORQA,
+    SRC,
+    TABLE_HEADER,
+    as_installed,
+    init_qim,
+)
 
 
 def worktree(ref: str, into: Path) -> Path:
@@ -76,7 +83,7 @@ def build(ws: Path, files: int, env: dict[str, str]) -> str:
     current layout (the checksums in mentorqa.evidence.tsv); returns the same manifest as
     version 1 wrote it (every fact in mentorqa.yaml), for an older mentorqa to compare with."""
     init_qim(ws, "Bench", env)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.path.insert(0, str(SRC))
     from mentorqa.frameworks import get  # the library, to list indicator ids
 
     online = [
@@ -105,9 +112,7 @@ def build(ws: Path, files: int, env: dict[str, str]) -> str:
     manifest = ws / "mentorqa.yaml"
     text = manifest.read_text()
     manifest.write_text(text.replace("indicators: {}\n", "\n".join(lines) + "\n"))
-    (ws / "mentorqa.evidence.tsv").write_text(
-        "file\tsha256\tsize\trecorded\n" + "".join(sorted(table))
-    )
+    (ws / EVIDENCE_TABLE).write_text(TABLE_HEADER + "".join(sorted(table)))
     print(f"workspace: {len(online)} indicators, {made} evidence files of 16 KiB")
     old = text.replace("indicators: {}\n", "\n".join(old_lines) + "\n")
     return old.replace("mentorqa: 2\n", "mentorqa: 1\n")

@@ -66,7 +66,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from _workspace import MENTORQA, as_installed, init_qim  # bench/, the script's own folder
+from _workspace import (  # bench/, the script's own folder
+    EVIDENCE_TABLE,
+    MENTORQA,
+    TABLE_HEADER,
+    as_installed,
+    init_qim,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -77,8 +83,6 @@ TODAY = "2026-05-15"
 RECORDED = "2026-03-02"
 REGISTERED = "  registration: 2026-03-01\n"
 UPLOADED = "  first_area_uploaded: 2026-04-14\n"
-TABLE = "mentorqa.evidence.tsv"
-TABLE_HEADER = "file\tsha256\tsize\trecorded\n"
 
 
 @dataclass
@@ -334,7 +338,7 @@ def build_workspace(
         return done if version == 2 else done.replace("mentorqa: 2\n", "mentorqa: 1\n")
 
     manifest.write_text(layout(2), encoding="utf-8")
-    (ws / TABLE).write_text(TABLE_HEADER + "".join(sorted(table)), encoding="utf-8")
+    (ws / EVIDENCE_TABLE).write_text(TABLE_HEADER + "".join(sorted(table)), encoding="utf-8")
     return files, layout(1)
 
 
@@ -469,7 +473,7 @@ def one_size(
 
     def as_version_1() -> None:  # as mentorqa 0.2 left it, read once (so the cache knows it)
         current.restore()
-        (ws / TABLE).unlink()
+        (ws / EVIDENCE_TABLE).unlink()
         manifest.write_text(version_1, encoding="utf-8")
         run_once([*MENTORQA, "status"], ws, env, settings.timeout)
 

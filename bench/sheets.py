@@ -25,9 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _workspace import as_installed  # bench/, the script's own folder
+from _workspace import MENTORQA, as_installed  # bench/, the script's own folder
 
-MENTORQA = [sys.executable, "-m", "mentorqa"]
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -21,6 +21,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .plain import copied
+
 Form = tuple[Any, ...]
 REQUIRED = object()  # a field without a default
 _MISSING = object()
@@ -128,22 +130,12 @@ def _model(fields: Sequence[Form], value: Any, old: Any, old_json: Any) -> dict[
         if item is _MISSING:
             if default is REQUIRED:
                 raise Unsure
-            out[key] = _fresh(default)
+            out[key] = copied(default)  # never the form's own list or mapping
         elif old is not None and key in old:
             out[key] = patched(form, old[key], item, old_json[key])
         else:
             out[key] = dump(form, item)
     return out
-
-
-def _fresh(default: Any) -> Any:
-    """A copy of a JSON default (a list or mapping would otherwise be the form's own object,
-    shared by every dump and changed with any of them)."""
-    if type(default) is list:
-        return [_fresh(item) for item in default]
-    if type(default) is dict:
-        return {key: _fresh(item) for key, item in default.items()}
-    return default
 
 
 def patched(form: Form, old: Any, new: Any, old_json: Any) -> Any:

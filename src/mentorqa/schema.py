@@ -48,7 +48,7 @@ def _plain_schema() -> dict[str, Any]:
     import json
 
     from . import __version__
-    from .store.files import cache_dir, installed, write_atomic
+    from .store.files import cache_dir, installed, keep_cached
 
     here = Path(__file__).parent
     key = hashlib.sha256(__version__.encode())
@@ -71,11 +71,7 @@ def _plain_schema() -> dict[str, Any]:
 
     document = json_schema()
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(cached, json.dumps(document))
-        except OSError:
-            pass  # a read-only home is fine: the cache only saves time
+        keep_cached(cached, json.dumps(document))
     return document
 
 

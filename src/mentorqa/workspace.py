@@ -83,8 +83,9 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     @property
     def found(self) -> Found:
         """The framework the manifest names, and where it was found."""
-        stale = self._file is not None and self._found is not None
-        if self._found is None or (stale and self._found.framework.id != self.manifest.framework):
+        if self._found is None or (
+            self._file is not None and self._found.framework.id != self.manifest.framework
+        ):
             self._found = self._find_framework(self.file)
         return self._found
 

@@ -164,6 +164,7 @@ LAYERS = {
         "errors",
         "manifest",
         "conform",  # the manifest model's certain checks, generated beside it
+        "plain",  # the base of the plain models, and the copy of plain data
         "values",
         "layout",
         "spec",

@@ -98,13 +98,9 @@ class Help:
                 self._keep(bytes(tee.seen))
 
     def _keep(self, text: bytes) -> None:
-        from ..store.files import write_atomic
+        from ..store.files import keep_cached
 
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, text)
-        except OSError:
-            pass  # a read-only home is fine: the cache only saves time
+        keep_cached(self.path, text)
 
 
 class _Tee(io.RawIOBase):

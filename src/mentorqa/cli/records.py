@@ -142,7 +142,7 @@ def _ask(
         )
     first = fw.start_event(cycle)  # the round's own first event (reaccreditation has its own)
     if start is None and first is not None:
-        event = next((e.name for e in fw.events if e.id == first), first)
+        event = fw.event_names.get(first, first)
         start = _until_valid(
             f"Has the process started? The date of '{event}' (YYYY-MM-DD), or blank if not yet",
             lambda t: parse_date(t, "the date") if t.strip() else None,

@@ -31,6 +31,7 @@ class RecordWrites(Recorder):
     ) -> Change:
         """Record a judgement; marking again keeps the rating and note unless new ones are given."""
         key = resolve("judge", by, ("self", "assessor"))
+        self._for_write = True  # keep what the record patch needs from the first read
         found: list[tuple[str, str, dict[str, Any] | None, Draft]] = []
 
         def judge(fw: Framework, record: dict[str, Any], draft: Draft) -> None:

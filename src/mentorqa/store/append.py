@@ -26,10 +26,13 @@ _KEEP = re.compile(r"[|>][1-9]?\+|[|>]\+")  # "|+", ">2+": a block scalar keepin
 _SHARED = re.compile(r"(?:^|[\s,\[{:-])[&*][^\s,\[\]{}]")
 
 
-def shared(text: str) -> bool:
-    """Whether ``text`` has an anchor or an alias (or what might be one); the plain search for
-    their two characters first (the pattern takes 60 ms over a manifest of 50,000 entries)."""
-    return ("&" in text or "*" in text) and _SHARED.search(text) is not None
+def patchable(text: str) -> bool:
+    """Whether lines of ``text`` can be patched on their own: no tab or carriage return, and
+    no anchor or alias (or what might be one: the plain search for their two characters
+    first, as the pattern takes 60 ms over a manifest of 50,000 entries)."""
+    if "\t" in text or "\r" in text:
+        return False
+    return not (("&" in text or "*" in text) and _SHARED.search(text) is not None)
 
 
 def _indent(line: str) -> int:
@@ -66,7 +69,7 @@ def splice(
     whose last item starts on ``last_item`` (lines from 1) and whose entries record ``files``;
     with the line each new entry starts on and the number of lines added. None where this
     cannot be done for certain."""
-    if "\t" in text or "\r" in text or shared(text):
+    if not patchable(text):
         return None
     lines = text.split("\n")
     if not 1 <= key_line < last_item <= len(lines):

@@ -115,6 +115,11 @@ def _record(line: str) -> tuple[str, Facts]:
     return file, (sha256, int(size), plausible(day))
 
 
+def listed_files(text: str) -> set[str]:
+    """The files a table's text lists, without reading their facts."""
+    return {line.partition("\t")[0] for line in text.split("\n")[1:] if line}
+
+
 def render_table(table: Table) -> str:
     """The file's text: the header, then one line per file in path order."""
     if has_control("".join(table)):

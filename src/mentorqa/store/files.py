@@ -307,6 +307,16 @@ def installed(library: str) -> tuple[str, int]:
     return spec.origin, os.stat(spec.origin).st_mtime_ns
 
 
+def keep_cached(path: Path, data: str | bytes) -> None:
+    """Write an entry of the user's cache folder atomically; a read-only home is fine (the
+    cache only saves time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError:
+        pass
+
+
 def cache_dir(kind: str) -> Path | None:
     """The user's cache folder for ``kind`` (never inside a workspace); None when turned off
     (``MENTORQA_NO_CACHE=1``)."""

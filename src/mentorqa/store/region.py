@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MentorqaError
-from .append import shared, shift
+from ..plain import copied
+from .append import patchable, shift
 
 _HEAD = "indicators:\n"  # the key the record's lines are read under, on their own
 _BLOCK = re.compile(r"indicators:[ ]*(?:#[^\n]*)?\n(?:[ ]*(?:#[^\n]*)?\n)*")
@@ -30,7 +31,7 @@ class Region:
     def __init__(self, text: str, lines: Any, indicator: str) -> None:
         self.ok = False
         self.indicator = indicator
-        if "\t" in text or "\r" in text or shared(text) or not text.endswith("\n"):
+        if not patchable(text) or not text.endswith("\n"):
             return
         try:
             top = lines[1]
@@ -85,7 +86,7 @@ class Region:
         if list(records) != [self.at] or not isinstance(records[self.at], dict):
             return None
         old = None if self.new else records[self.at]
-        record: dict[str, Any] = {} if old is None else _copy(old)
+        record: dict[str, Any] = {} if old is None else copied(old)
         if not change(record):
             return None
         wanted = {"indicators": {**records, self.indicator: record}}
@@ -97,16 +98,18 @@ class Region:
             return None
         if not new_fragment.startswith(_HEAD) or after.data != wanted or after.root is None:
             return None
-        text = self.text[: self.first] + new_fragment[len(_HEAD) :] + self.text[self.last :]
+        part = new_fragment[len(_HEAD) :]
+        self.added = part.count("\n") - (self.end - self.start)  # lines added (or taken away)
+        text = self.text[: self.first] + part + self.text[self.last :]
         return text, record, old, after.root
 
-    def shifted(self, lines: Any, fragment_root: Any, delta: int) -> Any:
-        """The document's line tree after the patch, which added ``delta`` lines (or took
-        them away): the record's lines from the patched part, every line after it moved."""
+    def shifted(self, lines: Any, fragment_root: Any) -> Any:
+        """The document's line tree after the patch: the record's lines from the patched part,
+        every line after it moved by the lines the patch added or took away."""
         from .yamlio import line_tree
 
         added = line_tree(fragment_root)[1]["indicators"][1][1]
-        shift(lines, self.end - 1, delta)
+        shift(lines, self.end - 1, self.added)
         children = lines[1]["indicators"][1][1]
         offset = self.start - 2  # the part's second line is the record's key line
         for name, pair in added.items():
@@ -124,11 +127,3 @@ def _line_starts(text: str) -> list[int]:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
     return starts
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
