@@ -8,12 +8,14 @@ rules on that fresh state, writes atomically (patching only what changed) and re
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import assessment as assessment_module
 from . import results
@@ -48,6 +50,10 @@ from .store.manifest_file import (
 from .store.scaffold import scaffold
 from .values import today
 
+if TYPE_CHECKING:
+    from .store.evidence_table import Table
+    from .store.hashing import HashAhead
+
 T = TypeVar("T")
 
 
@@ -59,6 +65,8 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         self._file: ManifestFile | None = None
         self._found: Found | None = None
         self.created: list[Path] = []  # what create_workspace made
+        self._hash_ahead_wanted = False  # hash evidence while a first read validates
+        self._ahead: _Ahead | None = None
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
@@ -73,8 +81,39 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     @property
     def file(self) -> ManifestFile:
         if self._file is None:
-            self._file = read_manifest(self.root, for_write=self._for_write)
+            wanted = self._hash_ahead_wanted
+            self._file = read_manifest(
+                self.root, for_write=self._for_write, afresh=self._hash_ahead if wanted else None
+            )
         return self._file
+
+    @contextlib.contextmanager
+    def _hashing_ahead(self) -> Iterator[None]:
+        """While this runs, a first read of a manifest the cache cannot answer starts a helper
+        hashing the evidence the checksum cache lacks (:mod:`.store.hashing`), to be taken by
+        :meth:`evidence_states`; the helper is stopped however the command ends."""
+        self._hash_ahead_wanted = True
+        try:
+            yield
+        finally:
+            self._hash_ahead_wanted = False
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None:
+                ahead.hashing.stop()
+
+    def _hash_ahead(self, table: Table) -> None:
+        from .store.hashing import HashAhead, worth_it
+
+        cache = ChecksumCache(self.root)
+        root, folders = str(self.root.resolve()), _Folders()
+        located = {file: _file_state(root, file, folders) for file in table}
+        misses = [
+            found
+            for _, found in located.values()
+            if found is not None and cache.known(*found) is None
+        ]
+        if worth_it([info.st_size for _, info in misses]):
+            self._ahead = _Ahead(cache, located, HashAhead([path for path, _ in misses]))
 
     @property
     def manifest(self) -> Manifest:
@@ -136,21 +175,27 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
     def evidence_states(self) -> dict[str, FileState]:
         """The state on disk of every recorded evidence file, re-hashing only what changed."""
-        cache = ChecksumCache(self.root)
+        records = self.manifest.indicators.values()  # a first read may start hashing ahead
+        ahead, self._ahead = self._ahead, None
+        cache = ahead.cache if ahead is not None else ChecksumCache(self.root)
+        located = ahead.located if ahead is not None else {}
         states: dict[str, FileState] = {}
         root = str(self.root.resolve())
         folders = _Folders()
         to_hash: dict[str, tuple[str, os.stat_result, str]] = {}
-        for record in self.manifest.indicators.values():
+        for record in records:
             for item in record.evidence:
                 if item.file in states or item.file in to_hash:
                     continue
-                state, found = _file_state(root, item.file, folders)
+                state, found = located.get(item.file) or _file_state(root, item.file, folders)
                 if found is None:
                     states[item.file] = state
                 else:
                     to_hash[item.file] = (*found, item.sha256)
-        sums = cache.checksums([(path, info) for path, info, _ in to_hash.values()])
+        sums = cache.checksums(
+            [(path, info) for path, info, _ in to_hash.values()],
+            ahead.hashing if ahead is not None else None,
+        )
         for file, (path, _, recorded) in to_hash.items():
             value = sums.get(path)
             states[file] = "missing" if value is None else "ok" if value == recorded else "changed"
@@ -172,9 +217,14 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         return results.Status(self.assess(wanted), wanted)
 
     def check(self, level: str | None = None, strict: bool = False) -> results.Verdict:
-        """Consistency findings for CI (``mentorqa check``); each finding knows its line."""
-        wanted = resolve_level(self.framework, level) if level is not None else None
-        found = results.verdict(self.assess(wanted, files=True), wanted, strict)
+        """Consistency findings for CI (``mentorqa check``); each finding knows its line.
+
+        Called on a workspace whose manifest is not read yet (a fresh :func:`open_workspace`),
+        evidence is hashed meanwhile, if there is much to hash and the manifest must be
+        validated afresh."""
+        with self._hashing_ahead():
+            wanted = resolve_level(self.framework, level) if level is not None else None
+            found = results.verdict(self.assess(wanted, files=True), wanted, strict)
         located = tuple(_place(f, self.file) for f in found.findings)
         return results.Verdict(found.assessment, located, strict)
 
@@ -209,8 +259,9 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         return results.Changes(self.assess())
 
     def evidence(self, indicator: str | None = None) -> results.EvidenceList:
-        only = self.resolve_indicator(indicator) if indicator is not None else None
-        return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)
+        with self._hashing_ahead():
+            only = self.resolve_indicator(indicator) if indicator is not None else None
+            return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -259,9 +310,20 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         return outcome
 
 
-def _file_state(
-    root: str, file: str, folders: _Folders
-) -> tuple[FileState, tuple[str, os.stat_result] | None]:
+Located = tuple[FileState, tuple[str, os.stat_result] | None]
+
+
+@dataclass
+class _Ahead:
+    """Hashing begun during a first read: the checksum cache it consulted, where the table's
+    files were found, and the helper hashing those the cache lacks."""
+
+    cache: ChecksumCache
+    located: dict[str, Located]
+    hashing: HashAhead
+
+
+def _file_state(root: str, file: str, folders: _Folders) -> Located:
     """A file's state where its place settles it, else its real path and status to hash.
 
     Paths are plain strings here: a check over thousands of files spent most of its time

@@ -138,8 +138,8 @@ def check(
         output_format(fmt.value if fmt else None, None, tuple(CheckFormat), CheckFormat.text, json)
     )
     ws = open_workspace(workspace)
+    verdict = ws.check(level, strict)  # it reads the manifest first: see Workspace.check
     warn_version(ws)
-    verdict = ws.check(level, strict)
     if junit is not None:
         from ..views.junit import render_junit
 

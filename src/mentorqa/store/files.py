@@ -13,10 +13,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import MentorqaError, Problem, WorkspaceError
 from ..layout import MANIFEST, STATE_DIR
+
+if TYPE_CHECKING:
+    from .hashing import HashAhead
 
 # mentorqa's own temporary files: .mentorqa.yaml.XXXX.tmp and .mentorqa.evidence.tsv.XXXX.tmp
 TEMP_PREFIX = f".{MANIFEST.split('.')[0]}."
@@ -183,6 +186,13 @@ def sha256_of(path: Path | str) -> str:
 _WHOLE = 1 << 20
 
 
+def _readable_sha256(path: str) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
 def _hash_all(files: list[tuple[str, os.stat_result]]) -> list[str | None]:
     """The checksums of ``files`` (None: unreadable), hashed in two threads over two halves of
     equal size in bytes: hashlib releases the interpreter lock, so both cores hash at once,
@@ -191,10 +201,7 @@ def _hash_all(files: list[tuple[str, os.stat_result]]) -> list[str | None]:
 
     def work(start: int, stop: int) -> None:
         for n in range(start, stop):
-            try:
-                results[n] = sha256_of(files[n][0])
-            except OSError:
-                results[n] = None
+            results[n] = _readable_sha256(files[n][0])
 
     total = sum(info.st_size for _, info in files)
     half, running = 0, 0
@@ -240,8 +247,11 @@ class ChecksumCache:
             return str(entry[2])
         return None
 
-    def checksums(self, files: list[tuple[str, os.stat_result]]) -> dict[str, str | None]:
-        """Checksums of many files: cached ones looked up, the rest read in two threads.
+    def checksums(
+        self, files: list[tuple[str, os.stat_result]], ahead: HashAhead | None = None
+    ) -> dict[str, str | None]:
+        """Checksums of many files: cached ones looked up, the rest read in two threads, or
+        taken from ``ahead``, a helper hashing them already (see :mod:`.hashing`).
         None: unreadable."""
         found: dict[str, str | None] = {}
         missing: list[tuple[str, os.stat_result]] = []
@@ -251,11 +261,13 @@ class ChecksumCache:
                 missing.append((file, info))
             else:
                 found[file] = cached
-        if missing:
-            for (file, info), value in zip(missing, _hash_all(missing), strict=True):
-                found[file] = value
-                if value is not None:
-                    self.remember(file, info, value)
+        hashed = ahead.finish(_readable_sha256) if ahead is not None else {}
+        rest = [(file, info) for file, info in missing if file not in hashed]
+        hashed.update(zip((file for file, _ in rest), _hash_all(rest), strict=True))
+        for file, info in missing:
+            found[file] = value = hashed[file]
+            if value is not None:
+                self.remember(file, info, value)
         return found
 
     def remember(self, file: Path | str, info: os.stat_result, value: str) -> None:

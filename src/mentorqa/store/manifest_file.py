@@ -96,14 +96,21 @@ class ManifestFile:
 
 
 def read_manifest(
-    root: Path, *, cache: bool = True, for_write: bool = False, known: ManifestFile | None = None
+    root: Path,
+    *,
+    cache: bool = True,
+    for_write: bool = False,
+    known: ManifestFile | None = None,
+    afresh: Callable[[Table], None] | None = None,
 ) -> ManifestFile:
     """Read the manifest: from the cache of validated manifests when its text (and the evidence
     table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
     ``cache=False`` neither reads nor writes the cache (a roll-up copies no service's data into
     the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence` and
     :func:`save_manifest`;
-    ``known``, an earlier read, lends its manifest if the texts are still the same."""
+    ``known``, an earlier read, lends its manifest if the texts are still the same;
+    ``afresh`` is given the evidence table before a manifest the cache could not answer is
+    parsed and validated (to start work that can go on meanwhile)."""
     path = root / MANIFEST
     raw, table_text = _read_pair(path, root / EVIDENCE_TABLE)
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
@@ -120,13 +127,17 @@ def read_manifest(
         if for_write:
             found.cached_json, found.cached_texts = hit[2], hit[3]
         return found
-    return _read_afresh(path, text, crlf, table_text, cached, for_write)
+    table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
+    if afresh is not None:
+        afresh(table)
+    return _read_afresh(path, text, crlf, table, table_text, cached, for_write)
 
 
 def _read_afresh(
     path: Path,
     text: str,
     crlf: bool,
+    table: Table,
     table_text: str | None,
     cached: _Cache | None,
     for_write: bool,
@@ -135,7 +146,6 @@ def _read_afresh(
     from .yamlio import Document, parse_document
 
     document = parse_document(text, path)
-    table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
     lines = _lines_with_layout(document.root)
     if not for_write:
         # A read needs the lines only: the node tree (a third of the memory of a large

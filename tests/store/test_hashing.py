@@ -1,0 +1,198 @@
+"""Hashing ahead: a helper process hashes evidence while a first read validates the manifest,
+and the command hashes from the back of the list until the two meet."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+import mentorqa
+from mentorqa.store import hashing
+from mentorqa.store.files import sha256_of
+from mentorqa.store.hashing import HashAhead, worth_it
+
+from ..conftest import run
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files(folder: Path, count: int, size: int = 1000) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for n in range(count):
+        path = folder / f"f{n:04}.pdf"
+        path.write_bytes(n.to_bytes(4, "big") * (size // 4))
+        made.append(path)
+    return made
+
+
+def readable(path: str) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
+def until(condition: Callable[[], bool]) -> None:
+    """Wait for the helper to get somewhere (polled: it is another process)."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "the helper made no progress in 30 s"
+        time.sleep(0.002)
+
+
+def test_the_helpers_checksums_are_taken(tmp_path: Path) -> None:
+    made = files(tmp_path / "a", 300)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(os.urandom(3 << 20))  # hashed in parts
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    odd = tmp_path / "naïve name, with spaces.pdf"
+    odd.write_bytes(b"%PDF-")
+    paths = [str(p) for p in [*made, big, empty, odd]] + [str(tmp_path / "gone.pdf")]
+    ahead = HashAhead(paths)
+    proc = ahead.proc
+    assert proc is not None
+    until(lambda: len(ahead.done) == len(paths))
+
+    def digest(path: str) -> str | None:
+        raise AssertionError(f"{path} was hashed twice")
+
+    found = ahead.finish(digest)
+    assert found == {p: (sha256(Path(p)) if Path(p).exists() else None) for p in paths}
+    assert proc.returncode is not None and ahead.proc is None  # the helper has ended
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a FIFO holds the helper")
+def test_the_command_hashes_from_the_back_until_they_meet(tmp_path: Path) -> None:
+    made = [str(p) for p in files(tmp_path, 60)]
+    fifo = tmp_path / "fifo.pdf"
+    os.mkfifo(fifo)  # the helper waits at it: opening a FIFO blocks until a writer comes
+    paths = [*made[:20], str(fifo), *made[20:]]
+    ahead = HashAhead(paths)
+    until(lambda: len(ahead.done) == 20)
+    mine: list[str] = []
+
+    def digest(path: str) -> str | None:
+        mine.append(path)
+        return "fifo" if path == str(fifo) else readable(path)
+
+    found = ahead.finish(digest)
+    assert mine == paths[20:][::-1]  # the command's share, from the back to the meeting point
+    assert found == {p: "fifo" if p == str(fifo) else sha256(Path(p)) for p in paths}
+
+
+def test_the_command_hashes_all_when_the_helper_dies(tmp_path: Path) -> None:
+    paths = [str(p) for p in files(tmp_path, 200)]
+    ahead = HashAhead(paths)
+    assert ahead.proc is not None
+    ahead.proc.kill()
+    ahead.proc.wait()
+    assert ahead.finish(readable) == {p: sha256(Path(p)) for p in paths}
+
+
+def test_no_helper_when_python_cannot_be_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    paths = [str(p) for p in files(tmp_path, 10)]
+    ahead = HashAhead(paths)
+    assert ahead.proc is None
+    assert ahead.finish(readable) == {p: sha256(Path(p)) for p in paths}
+    ahead.stop()  # twice is fine
+
+
+def test_an_empty_list_starts_nothing() -> None:
+    ahead = HashAhead([])
+    assert ahead.proc is None and ahead.finish(readable) == {}
+
+
+def test_worth_it_only_for_many_bytes_in_many_files() -> None:
+    assert not worth_it([])
+    assert not worth_it([hashing.AHEAD_BYTES] * (hashing.AHEAD_FILES - 1))
+    assert not worth_it([1] * 10_000)
+    assert worth_it([hashing.AHEAD_BYTES // hashing.AHEAD_FILES + 1] * hashing.AHEAD_FILES)
+
+
+class Seen(HashAhead):
+    """The real helper, noting what it was given."""
+
+    started: ClassVar[list[list[str]]] = []
+
+    def __init__(self, paths: list[str]) -> None:
+        Seen.started.append(paths)
+        super().__init__(paths)
+
+
+def first_check_workspace(qim_ws: Path) -> list[Path]:
+    """Evidence enough to hash ahead, recorded; then every cache removed, as in a fresh clone
+    in CI."""
+    size = hashing.AHEAD_BYTES // hashing.AHEAD_FILES + 64
+    made = files(qim_ws / "evidence" / "many", hashing.AHEAD_FILES + 6, size)
+    ws = mentorqa.open_workspace(qim_ws)
+    ws.add_evidence("QIM-SV-A01", *made[:40])
+    ws.add_evidence("QIM-SV-A02", *made[40:])
+    (qim_ws / ".mentorqa" / "checksums.json").unlink(missing_ok=True)
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "mentorqa")
+    return made
+
+
+def test_a_first_check_hashes_ahead_and_finds_changed_and_missing_files(
+    qim_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = first_check_workspace(qim_ws)
+    made[3].write_bytes(b"x" * made[3].stat().st_size)  # changed, same size
+    made[-1].unlink()  # missing
+    monkeypatch.setattr(hashing, "HashAhead", Seen)
+    Seen.started = []
+    verdict = mentorqa.open_workspace(qim_ws).check()
+    assert len(Seen.started) == 1 and len(Seen.started[0]) == len(made) - 1
+    about = {f.code: f.message for f in verdict.findings if "evidence/many/" in f.message}
+    assert about.keys() == {"MQA201", "MQA111"}  # changed; missing
+    assert made[3].name in about["MQA201"] and made[-1].name in about["MQA111"]
+    cached = (qim_ws / ".mentorqa" / "checksums.json").read_text(encoding="utf-8")
+    assert cached.count('"') >= 2 * (len(made) - 1)  # all checksums are kept for next time
+    # A second check (caches warm) agrees, and hashes nothing ahead.
+    again = mentorqa.open_workspace(qim_ws).check()
+    assert len(Seen.started) == 1
+    assert [f.message for f in again.findings] == [f.message for f in verdict.findings]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="lists children from /proc")
+def test_no_helper_outlives_a_check_that_fails(qim_ws: Path) -> None:
+    first_check_workspace(qim_ws)
+
+    def children() -> set[str]:
+        return {
+            pid
+            for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        }
+
+    before = children()
+    with pytest.raises(mentorqa.MentorqaError):
+        mentorqa.open_workspace(qim_ws).check(level="platinum")
+    assert children() == before
+
+
+def test_check_warns_of_another_framework_version_once(qim_ws: Path) -> None:
+    manifest = qim_ws / "mentorqa.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace('framework_version: "2022, mentorqa model"', 'framework_version: "2019"'),
+        encoding="utf-8",
+    )
+    result = run("check", "-w", qim_ws)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("was made for qim version 2019, but version") == 1
+    assert result.stderr.startswith("warning: ")
