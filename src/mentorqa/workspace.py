@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import assessment as assessment_module
-from . import results
 from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, resolve
 from .frameworks import Found, Framework, get
 from .layout import EVIDENCE_TABLE, MANIFEST
@@ -30,7 +28,6 @@ from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
 from .recording.sheets import SheetWrites
 from .recording.visit import VisitWrites
-from .rules import costs, plan
 from .rules.evidence import FileState, is_private
 from .rules.indicators import blank
 from .rules.levels import resolve_level
@@ -50,7 +47,9 @@ from .store.manifest_file import (
 from .store.scaffold import scaffold
 from .values import today
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only reads need is imported by them (a write starts sooner)
+    from . import results
+    from .assessment import Assessment
     from .store.evidence_table import Table
     from .store.hashing import HashAhead
 
@@ -202,17 +201,19 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         cache.save()
         return states
 
-    def assess(
-        self, level: str | None = None, *, files: bool = False
-    ) -> assessment_module.Assessment:
+    def assess(self, level: str | None = None, *, files: bool = False) -> Assessment:
         """Everything known about the workspace today; ``files`` also inspects evidence on disk."""
+        from .assessment import assess
+
         fw = self.framework
         wanted = resolve_level(fw, level) if level is not None else None
         states = self.evidence_states() if files else None
-        return assessment_module.assess(fw, self.manifest, today(), states, wanted)
+        return assess(fw, self.manifest, today(), states, wanted)
 
     def status(self, level: str | None = None) -> results.Status:
         """Progress per level and area and what is missing (``mentorqa status``)."""
+        from . import results
+
         wanted = resolve_level(self.framework, level) if level is not None else None
         return results.Status(self.assess(wanted), wanted)
 
@@ -222,6 +223,8 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         Called on a workspace whose manifest is not read yet (a fresh :func:`open_workspace`),
         evidence is hashed meanwhile, if there is much to hash and the manifest must be
         validated afresh."""
+        from . import results
+
         with self._hashing_ahead():
             wanted = resolve_level(self.framework, level) if level is not None else None
             found = results.verdict(self.assess(wanted, files=True), wanted, strict)
@@ -230,9 +233,13 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
     def timeline(self) -> results.Timeline:
         """Every milestone with its due date and state (``mentorqa timeline``)."""
+        from . import results
+
         return results.Timeline(self.assess())
 
     def eligibility(self) -> results.Eligibility:
+        from . import results
+
         return results.Eligibility(self.assess())
 
     def cost(self, turnover: float | None = None, sector: str | None = None) -> results.Cost:
@@ -245,20 +252,29 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         )
 
     def plan(self) -> results.Plan:
-        plan.rules_of(self.framework)
+        from . import results
+        from .rules.plan import rules_of
+
+        rules_of(self.framework)
         return results.Plan(self.assess())
 
     def indicator(self, indicator: str) -> results.IndicatorView:
         """One indicator with both judgements and its evidence (``mentorqa show``)."""
+        from . import results
+
         ind_id = self.resolve_indicator(indicator)
         found = next(r for r in self.assess().indicators if r.id == ind_id)
         return results.IndicatorView(self.framework, found, self.manifest.privacy.names_consent)
 
     def changes(self) -> results.Changes:
         """The dated log of significant changes (``mentorqa change list``)."""
+        from . import results
+
         return results.Changes(self.assess())
 
     def evidence(self, indicator: str | None = None) -> results.EvidenceList:
+        from . import results
+
         with self._hashing_ahead():
             only = self.resolve_indicator(indicator) if indicator is not None else None
             return results.EvidenceList(self.assess(), dict(self.evidence_states()), only)
@@ -281,6 +297,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     def _quick(self, write: Callable[[ManifestFile], ManifestFile | None]) -> bool:
         """Run a write that changes only what it touches on the fresh state inside the lock;
         False where it could not be done for certain (then nothing was written)."""
+        _ready_to_write()
         with locked(self.root):
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True, known=self._file)
@@ -292,11 +309,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
 
     def _write(self, change: Callable[[Draft], T]) -> T:
         """Run ``change`` on the fresh state inside the lock, then save what it changed."""
-        # What every write needs is loaded before the lock is taken, so that writers queue
-        # only for the work on the file. (The validating models are not: a change to a
-        # manifest read from the cache is judged without them, see conform.py.)
-        from .store import yamlio, yamlpatch  # noqa: F401
-
+        _ready_to_write()
         with locked(self.root):
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True)
@@ -308,6 +321,16 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             if draft.data != current.document.data:
                 self._file = save_manifest(current, draft.data)
         return outcome
+
+
+def _ready_to_write() -> None:
+    """Load what every write needs before the lock is taken, so that writers queue only for the
+    work on the file. (The validating models are not: a change to a manifest read from the
+    cache is judged without them, see conform.py.)"""
+    from . import conform  # noqa: F401
+    from .store import append, region, yamlio, yamlpatch  # noqa: F401
+
+    yamlio.prepare()
 
 
 Located = tuple[FileState, tuple[str, os.stat_result] | None]
@@ -379,8 +402,11 @@ def _place(finding: Any, file: ManifestFile) -> Any:
 
 def cost(framework: Framework, turnover: float | None, sector: str | None = None) -> results.Cost:
     """What ``framework`` costs an organisation with ``turnover`` (no workspace needed)."""
+    from . import results
+    from .rules.costs import quote
+
     chosen = resolve_sector(framework, sector) if sector else None
-    return results.Cost(costs.quote(framework, turnover, chosen))
+    return results.Cost(quote(framework, turnover, chosen))
 
 
 def create_workspace(
@@ -449,6 +475,8 @@ def open_workspace(path: Path | str | None = None) -> Workspace:
 def indicator(framework: Framework, indicator: str) -> results.IndicatorView:
     """One indicator of ``framework`` with nothing recorded (``mentorqa show`` outside a
     workspace)."""
+    from . import results
+
     ind_id = resolve(
         "indicator",
         indicator,

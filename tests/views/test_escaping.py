@@ -19,7 +19,7 @@ from mentorqa.spec import manifest_from
 from mentorqa.views.github import command
 from mentorqa.views.ics import render_ics
 from mentorqa.views.rollup import facts_rows
-from mentorqa.views.text import esc
+from mentorqa.views.terminal import esc
 
 
 @pytest.mark.parametrize("written", ["a\\", "a\\\\", "| a | b |\\", "[red]x\\", "plain"])

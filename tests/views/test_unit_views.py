@@ -28,7 +28,7 @@ from mentorqa.results import Verdict, verdict
 from mentorqa.rules.costs import quote
 from mentorqa.rules.evidence import FileState
 from mentorqa.spec import manifest_from
-from mentorqa.views import data, text
+from mentorqa.views import data, terminal, text
 from mentorqa.views.ics import render_ics
 from mentorqa.views.junit import render_junit
 
@@ -412,7 +412,7 @@ def printed(markup: str) -> str:
 
 
 def test_escaped_text_prints_literally() -> None:
-    shown = printed(esc := text.esc("[/] \x1b[31m"))
+    shown = printed(esc := terminal.esc("[/] \x1b[31m"))
     assert "\x1b" not in shown and "\x1b" not in esc
     assert shown == "[/] \\x1b[31m\n"
 
@@ -429,7 +429,7 @@ def test_escaped_text_prints_literally() -> None:
     ],
 )
 def test_escaped_text_inside_markup_shows_as_recorded(value: str, shown: str) -> None:
-    assert printed(f"[bold]{text.esc(value)}[/] [i]after[/i]") == f"{shown} after\n"
+    assert printed(f"[bold]{terminal.esc(value)}[/] [i]after[/i]") == f"{shown} after\n"
 
 
 def test_the_commands_show_emoji_codes_as_written(tmp_path: Path) -> None:

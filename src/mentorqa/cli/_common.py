@@ -34,7 +34,7 @@ def report_error(exc: MentorqaError) -> None:
 def one_line(text: str) -> str:
     """Text for one ``error:`` line: markup escaped, and no line break (``\\n``, U+2028...)
     or control character of the text's own can start a forged second line."""
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     return esc(text.replace("\n", "\\n"))
 
@@ -204,7 +204,7 @@ def finish(result: Any, json: bool = False, view: list[Any] | None = None) -> No
 
 def said(change: Any) -> None:
     """What a write did, and what it replaced."""
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     out.print(esc(change.summary))
     if change.replaced:  # stderr: one line each, whatever the text holds

@@ -79,7 +79,7 @@ def validate(
 ) -> None:
     """Check a framework file, or a mapping file, and list every problem as FILE:LINE:COLUMN
     (exit 2 if any)."""
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     text = read_text(file)
     if text.lstrip().startswith("mentorqa_mapping") or "\nmentorqa_mapping:" in text:
@@ -155,7 +155,7 @@ def import_(
     frameworks/ folder to use its wording there."""
     from ..sheets import build_framework, read_table
     from ..store.files import write_output
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     root = _workspace_root(workspace)
     if Path(base).suffix in (".yaml", ".yml") and Path(base).is_file():

@@ -33,7 +33,7 @@ def migrate(
     mentorqa.yaml, and come back if you migrate to a version that has them again. Indicators
     whose requirement is worded differently are listed, so you can check each judgement.
     """
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     done = open_workspace(workspace).migrate(to, dry_run=dry_run)
     for line in done.lines():

@@ -104,6 +104,7 @@ def timeline(
     Record events with 'mentorqa event EVENT DATE'. Exit 0 whatever the state.
     """
     from ..views import text
+    from ..views.terminal import esc
 
     ws = open_workspace(workspace)
     result = ws.timeline()
@@ -113,5 +114,5 @@ def timeline(
         write_output(ws, ics, render_ics(result.assessment))
     view = None if json else text.timeline(result.assessment)
     if view is not None and ics is not None:
-        view.append(f"Calendar written to {text.esc(ics)}")
+        view.append(f"Calendar written to {esc(ics)}")
     finish(result, json, view)

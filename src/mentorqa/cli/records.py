@@ -88,7 +88,7 @@ def init(
     At a terminal, asks for what is missing (the framework, the name, the folder, whether the
     process has started); elsewhere a missing --framework or --name is an error.
     """
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     if _stdin_is_terminal():
         answers = _ask(directory, framework, name, turnover, start, cycle)
@@ -158,7 +158,7 @@ def _non_empty(text: str) -> str:
 
 
 def _until_valid(question: str, check: Callable[[str], T], default: str | None = None) -> T:
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     while True:
         answer = typer.prompt(question, default=default, show_default=bool(default))

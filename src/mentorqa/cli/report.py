@@ -48,7 +48,7 @@ def report(
     mentee or mentor unless the workspace records consent (privacy: names_consent: true).
     """
     from ..views.report import render
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     ws = open_workspace(workspace)
     fw = ws.framework

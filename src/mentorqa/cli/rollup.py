@@ -11,7 +11,7 @@ import typer
 from ..errors import MentorqaError, Problem, UsageError
 from ..layout import MANIFEST
 from ..views import output_format
-from ..views.text import esc
+from ..views.terminal import esc
 from ._common import err, report_error
 
 

@@ -53,7 +53,7 @@ def export(
     statuses and ratings, a timeline sheet and, where the framework has one, a plan sheet. Edit
     the judgement columns and bring them back with 'mentorqa import'."""
     from .. import sheets
-    from ..views.text import esc
+    from ..views.terminal import esc
 
     ws = open_workspace(workspace)
     to_stdout = output is None or str(output) == "-"
@@ -91,7 +91,8 @@ def import_(
     assessor_rating and assessor_note the assessor's; an empty cell leaves it as it is. The
     whole file is checked first: any bad cell is reported with its place and nothing is written.
     """
-    from ..views.text import esc, wrapped
+    from ..views.terminal import esc
+    from ..views.text import wrapped
 
     ws = open_workspace(workspace)
     done = ws.import_sheet(file, dry_run=dry_run)

@@ -121,6 +121,11 @@ def _loader() -> type:
     return type("Core12Loader", bases, {"__init__": __init__})
 
 
+def prepare() -> None:
+    """Build the loader now (its patterns take milliseconds to compile), before a lock."""
+    _loader()
+
+
 def parse_document(text: str, path: Path) -> Document:
     """Parse YAML once into plain data and its node tree; problems are located errors.
 

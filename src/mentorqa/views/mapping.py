@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..values import visible
-from .text import esc
+from .terminal import esc
 
 if TYPE_CHECKING:
     from ..recording.mapping import Counterpart, MapResult, Proposal

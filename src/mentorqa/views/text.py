@@ -7,7 +7,6 @@ from collections import Counter
 from typing import Any
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -20,19 +19,9 @@ from ..rules.findings import Finding
 from ..rules.levels import LevelResult
 from ..rules.timeline import MilestoneResult
 from ..values import visible as visible
+from .terminal import esc
 
 Lines = list[Any]  # strings with rich markup, tables, trees
-
-
-def esc(value: object) -> str:
-    """Text shown as it is: markup escaped, control characters (ESC, NUL...) made visible.
-
-    rich doubles a trailing backslash only when markup follows it, so a run of backslashes at
-    the end is closed with an empty tag: it then shows as written wherever the text lands."""
-    text = visible(str(value))
-    body = text.rstrip("\\")
-    trailing = len(text) - len(body)
-    return escape(body) + ("\\" * (2 * trailing) + "[dim][/dim]" if trailing else "")
 
 
 def _bar(done: int, total: int, terminal: bool, width: int = 20) -> str:
