@@ -50,7 +50,6 @@ from .values import today
 if TYPE_CHECKING:  # what only reads need is imported by them (a write starts sooner)
     from . import results
     from .assessment import Assessment
-    from .store.evidence_table import Table
     from .store.hashing import HashAhead
 
 T = TypeVar("T")
@@ -64,7 +63,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         self._file: ManifestFile | None = None
         self._found: Found | None = None
         self.created: list[Path] = []  # what create_workspace made
-        self._hash_ahead_wanted = False  # hash evidence while a first read validates
+        self._ahead_wanted = False  # hash evidence while a first read validates
         self._ahead: _Ahead | None = None
 
     def __repr__(self) -> str:
@@ -80,32 +79,35 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     @property
     def file(self) -> ManifestFile:
         if self._file is None:
-            wanted = self._hash_ahead_wanted
+            wanted = self._ahead_wanted
             self._file = read_manifest(
-                self.root, for_write=self._for_write, afresh=self._hash_ahead if wanted else None
+                self.root, for_write=self._for_write, afresh=self._start_hashing if wanted else None
             )
         return self._file
 
     @contextlib.contextmanager
     def _hashing_ahead(self) -> Iterator[None]:
         """While this runs, a first read of a manifest the cache cannot answer starts a helper
-        hashing the evidence the checksum cache lacks (:mod:`.store.hashing`), to be taken by
-        :meth:`evidence_states`; the helper is stopped however the command ends."""
-        self._hash_ahead_wanted = True
+        hashing the evidence the checksum cache lacks (:mod:`.store.hashing`), for
+        :meth:`evidence_states` to take; the helper is stopped when this ends, however it
+        ends (its ``stop`` may be called twice)."""
+        self._ahead_wanted = True
         try:
             yield
         finally:
-            self._hash_ahead_wanted = False
+            self._ahead_wanted = False
             ahead, self._ahead = self._ahead, None
             if ahead is not None:
                 ahead.hashing.stop()
 
-    def _hash_ahead(self, table: Table) -> None:
+    def _start_hashing(self, files: list[str]) -> None:
+        """Start hashing ``files`` (the evidence the manifest names) that the checksum cache
+        lacks, if there is enough to be worth a helper."""
         from .store.hashing import HashAhead, worth_it
 
         cache = ChecksumCache(self.root)
         root, folders = str(self.root.resolve()), _Folders()
-        located = {file: _file_state(root, file, folders) for file in table}
+        located = {file: _file_state(root, file, folders) for file in files}
         misses = [
             found
             for _, found in located.values()
@@ -175,7 +177,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
     def evidence_states(self) -> dict[str, FileState]:
         """The state on disk of every recorded evidence file, re-hashing only what changed."""
         records = self.manifest.indicators.values()  # a first read may start hashing ahead
-        ahead, self._ahead = self._ahead, None
+        ahead = self._ahead  # (left in place until taken: _hashing_ahead stops it otherwise)
         cache = ahead.cache if ahead is not None else ChecksumCache(self.root)
         located = ahead.located if ahead is not None else {}
         states: dict[str, FileState] = {}
@@ -195,6 +197,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             [(path, info) for path, info, _ in to_hash.values()],
             ahead.hashing if ahead is not None else None,
         )
+        self._ahead = None
         for file, (path, _, recorded) in to_hash.items():
             value = sums.get(path)
             states[file] = "missing" if value is None else "ok" if value == recorded else "changed"
@@ -333,7 +336,7 @@ def _ready_to_write() -> None:
     yamlio.prepare()
 
 
-Located = tuple[FileState, tuple[str, os.stat_result] | None]
+_Located = tuple[FileState, tuple[str, os.stat_result] | None]
 
 
 @dataclass
@@ -342,11 +345,11 @@ class _Ahead:
     files were found, and the helper hashing those the cache lacks."""
 
     cache: ChecksumCache
-    located: dict[str, Located]
+    located: dict[str, _Located]
     hashing: HashAhead
 
 
-def _file_state(root: str, file: str, folders: _Folders) -> Located:
+def _file_state(root: str, file: str, folders: _Folders) -> _Located:
     """A file's state where its place settles it, else its real path and status to hash.
 
     Paths are plain strings here: a check over thousands of files spent most of its time

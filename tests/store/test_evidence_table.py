@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import mentorqa
 from mentorqa.errors import MentorqaError
-from mentorqa.store.evidence_table import HEADER, parse_table, render_table
+from mentorqa.store.evidence_table import HEADER, named_in, parse_table, render_table
 from tests.conftest import run
 
 TABLE = "mentorqa.evidence.tsv"
@@ -299,3 +299,21 @@ def test_a_file_that_is_not_a_path_is_a_located_error(qim_ws: Path, value: str) 
         done = run(*command, "-w", qim_ws)
         assert done.exit_code == 2 and done.stderr.startswith("error: "), done.stderr
         assert "mentorqa.yaml:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_named_in_finds_the_file_lines_mentorqa_writes_and_only_table_files() -> None:
+    text = (
+        "indicators:\n  QIM-SV-A01:\n    evidence:\n"
+        "      - file: evidence/a.pdf\n        note: x\n"
+        "      - file: evidence/b c.pdf   # the board's copy\n"
+        '      - file: "evidence/quoted.pdf"\n'  # missed: hashed later, as usual
+        "      - {file: evidence/flow.pdf}\n"
+        "      - file: evidence/a.pdf\n"  # named twice, given once
+        "      - file: evidence/not-in-table.pdf\n"
+    )
+    facts = ("ab" * 32, 1, dt.date(2026, 4, 1))
+    table = {
+        name: facts
+        for name in ("evidence/a.pdf", "evidence/b c.pdf", "evidence/quoted.pdf", "evidence/u.pdf")
+    }
+    assert named_in(text, table) == ["evidence/a.pdf", "evidence/b c.pdf"]

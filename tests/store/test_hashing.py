@@ -4,6 +4,7 @@ and the command hashes from the back of the list until the two meet."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -101,15 +102,34 @@ def test_the_command_hashes_all_when_the_helper_dies(tmp_path: Path) -> None:
     assert ahead.finish(readable) == {p: sha256(Path(p)) for p in paths}
 
 
+@pytest.mark.parametrize("python", ["no-python", ""])
 def test_no_helper_when_python_cannot_be_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, python: str
 ) -> None:
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / python) if python else python)
     paths = [str(p) for p in files(tmp_path, 10)]
     ahead = HashAhead(paths)
     assert ahead.proc is None
-    assert ahead.finish(readable) == {p: sha256(Path(p)) for p in paths}
+    assert ahead.finish(readable) == {}  # the command hashes them its own way (two threads)
     ahead.stop()  # twice is fine
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for another program")
+def test_a_program_that_is_not_the_helper_is_never_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An embedded interpreter's sys.executable runs, and prints: its lines are not taken, even
+    when they look like checksums."""
+    program = tmp_path / "not-python"
+    lines = "\n".join(["usage: not-python [options]", *("ab" * 32 for _ in range(30))])
+    program.write_text(f"#!/bin/sh\ncat >/dev/null\nprintf '{lines}\\n'\n", encoding="utf-8")
+    program.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(program))
+    paths = [str(p) for p in files(tmp_path / "f", 20)]
+    ahead = HashAhead(paths)
+    assert ahead.proc is not None
+    until(lambda: ahead.proc is None or ahead.proc.poll() is not None)
+    assert ahead.finish(readable) == {p: sha256(Path(p)) for p in paths}
 
 
 def test_an_empty_list_starts_nothing() -> None:
@@ -153,24 +173,37 @@ def test_a_first_check_hashes_ahead_and_finds_changed_and_missing_files(
     made = first_check_workspace(qim_ws)
     made[3].write_bytes(b"x" * made[3].stat().st_size)  # changed, same size
     made[-1].unlink()  # missing
+    # A line of the table that no entry uses is not the check's business: never read.
+    table = qim_ws / "mentorqa.evidence.tsv"
+    unused = qim_ws / "evidence" / "unused.bin"
+    unused.write_bytes(b"u" * 1000)
+    with table.open("a", encoding="utf-8") as lines:
+        lines.write(f"evidence/unused.bin\t{sha256(unused)}\t1000\t2026-04-01\n")
     monkeypatch.setattr(hashing, "HashAhead", Seen)
     Seen.started = []
     verdict = mentorqa.open_workspace(qim_ws).check()
-    assert len(Seen.started) == 1 and len(Seen.started[0]) == len(made) - 1
+    assert len(Seen.started) == 1
+    assert sorted(Seen.started[0]) == sorted(str(p.resolve()) for p in made[:-1])
     about = {f.code: f.message for f in verdict.findings if "evidence/many/" in f.message}
     assert about.keys() == {"MQA201", "MQA111"}  # changed; missing
     assert made[3].name in about["MQA201"] and made[-1].name in about["MQA111"]
-    cached = (qim_ws / ".mentorqa" / "checksums.json").read_text(encoding="utf-8")
-    assert cached.count('"') >= 2 * (len(made) - 1)  # all checksums are kept for next time
+    cached = json.loads((qim_ws / ".mentorqa" / "checksums.json").read_text(encoding="utf-8"))
+    assert set(cached) == {str(p.resolve()) for p in made[:-1]}  # kept for next time
     # A second check (caches warm) agrees, and hashes nothing ahead.
     again = mentorqa.open_workspace(qim_ws).check()
     assert len(Seen.started) == 1
     assert [f.message for f in again.findings] == [f.message for f in verdict.findings]
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="lists children from /proc")
-def test_no_helper_outlives_a_check_that_fails(qim_ws: Path) -> None:
+@pytest.mark.skipif(
+    not next(Path("/proc/self/task").glob("*/children"), None), reason="lists children in /proc"
+)
+def test_no_helper_outlives_a_check_that_fails(
+    qim_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first_check_workspace(qim_ws)
+    monkeypatch.setattr(hashing, "HashAhead", Seen)
+    Seen.started = []
 
     def children() -> set[str]:
         return {
@@ -182,10 +215,12 @@ def test_no_helper_outlives_a_check_that_fails(qim_ws: Path) -> None:
     before = children()
     with pytest.raises(mentorqa.MentorqaError):
         mentorqa.open_workspace(qim_ws).check(level="platinum")
+    assert len(Seen.started) == 1  # a helper was started, and has ended
     assert children() == before
 
 
-def test_check_warns_of_another_framework_version_once(qim_ws: Path) -> None:
+def test_check_warns_of_another_framework_version_first(qim_ws: Path) -> None:
+    """Before its findings, and before an error (the version may be why)."""
     manifest = qim_ws / "mentorqa.yaml"
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(
@@ -195,4 +230,19 @@ def test_check_warns_of_another_framework_version_once(qim_ws: Path) -> None:
     result = run("check", "-w", qim_ws)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("was made for qim version 2019, but version") == 1
-    assert result.stderr.startswith("warning: ")
+    assert result.stderr.startswith("warning: ") and "MQA202" in result.stderr
+    failed = run("check", "--level", "platinum", "-w", qim_ws)
+    assert failed.exit_code == 2
+    warning, error = failed.stderr.splitlines()
+    assert "was made for qim version 2019" in warning and error.startswith("error: ")
+
+
+def test_the_check_command_hashes_ahead_too(qim_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command reads nothing before the check does (a version warning would read the
+    manifest first, and leave no validation to hash beside)."""
+    made = first_check_workspace(qim_ws)
+    monkeypatch.setattr(hashing, "HashAhead", Seen)
+    Seen.started = []
+    result = run("check", "-w", qim_ws)
+    assert result.exit_code == 0, result.stderr
+    assert [len(paths) for paths in Seen.started] == [len(made)]

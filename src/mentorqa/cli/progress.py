@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import MentorqaError
 from ..frameworks.registry import declaring
 from ..store.files import repository_base
 from ..workspace import Workspace, open_workspace
@@ -138,7 +140,12 @@ def check(
         output_format(fmt.value if fmt else None, None, tuple(CheckFormat), CheckFormat.text, json)
     )
     ws = open_workspace(workspace)
-    verdict = ws.check(level, strict)  # it reads the manifest first: see Workspace.check
+    try:  # check reads the manifest itself (to hash evidence meanwhile: see Workspace.check)
+        verdict = ws.check(level, strict)
+    except MentorqaError:
+        with contextlib.suppress(MentorqaError):  # the version may be why: say it first
+            warn_version(ws)
+        raise
     warn_version(ws)
     if junit is not None:
         from ..views.junit import render_junit

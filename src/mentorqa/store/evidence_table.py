@@ -156,6 +156,19 @@ def _entries(data: Any) -> Iterator[dict[str, Any]]:
         yield from (item for item in evidence if isinstance(item, dict))
 
 
+_FILE_LINE = re.compile(
+    r"^[ ]*(?:-[ ]+)?file:[ ]+([^'\"#\s](?:[^#\n]*[^#\s])?)(?:[ ]+#[^\n]*)?[ ]*$", re.MULTILINE
+)
+
+
+def named_in(text: str, table: Table) -> list[str]:
+    """The files of ``table`` that the manifest's ``text`` names on a ``file:`` line, as
+    mentorqa writes an evidence entry: a quick look before the text is parsed, to start
+    hashing early. It can name a file of a retired record, or miss one written otherwise
+    (quoted, in flow style); the check itself goes by the parsed manifest."""
+    return list(dict.fromkeys(f for f in _FILE_LINE.findall(text) if f in table))
+
+
 def _inline(item: dict[str, Any]) -> bool:
     return not item.keys().isdisjoint(FACTS)
 

@@ -8,27 +8,33 @@ core instead, from the front of the list; when the command is ready for the chec
 from the back itself until the two meet, then stops the helper.
 
 The helper runs the few lines of :data:`HELPER` (the standard library only, ``-I -S``: no
-site, no environment, nothing from the workspace); it reads the paths from its stdin and writes
-one line per file: the sha256 in hex, or ``-`` for a file it could not read.
+site, no environment, nothing from the workspace). It reads the paths from its stdin, says
+:data:`HELLO`, then writes one line per file: the sha256 in hex, or ``-`` for a file it could
+not read. Anything else it says ends what is taken from it (a ``sys.executable`` that is not
+Python, as in an embedded interpreter, is never believed).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 
+HELLO = b"mentorqa hashes 1"
 HELPER = """\
 import hashlib, os, sys
 out = sys.stdout.buffer
-for path in sys.stdin.buffer.read().split(b"\\0"):
+paths = sys.stdin.buffer.read().split(b"\\0")
+out.write(b"mentorqa hashes 1\\n")
+for path in paths:
     try:
         digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for part in iter(lambda: handle.read(1 << 20), b""):
+        with open(path.decode("utf-8", "surrogatepass") if os.name == "nt" else path, "rb") as f:
+            for part in iter(lambda: f.read(1 << 20), b""):
                 digest.update(part)
         line = digest.hexdigest().encode() + b"\\n"
     except OSError:
@@ -39,6 +45,7 @@ for path in sys.stdin.buffer.read().split(b"\\0"):
     except OSError:  # the command has ended or stopped reading
         os._exit(0)
 """
+_LINE = re.compile(rb"[0-9a-f]{64}|-")
 
 # Hashing ahead pays where the files to hash take longer than starting a Python (~20 ms).
 AHEAD_BYTES = 8 << 20
@@ -50,6 +57,12 @@ def worth_it(sizes: list[int]) -> bool:
     return len(sizes) >= AHEAD_FILES and sum(sizes) >= AHEAD_BYTES
 
 
+def _encoded(path: str) -> bytes:
+    """A path as the helper opens it: the file system's bytes (on Windows, UTF-8, which the
+    helper decodes whatever the command's own settings)."""
+    return path.encode("utf-8", "surrogatepass") if os.name == "nt" else os.fsencode(path)
+
+
 class HashAhead:
     """A helper process hashing ``paths`` in order; :meth:`finish` gives every checksum."""
 
@@ -58,38 +71,47 @@ class HashAhead:
         self.done: list[str | None] = []  # the helper's results, in the order of paths
         self.proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
-        if not paths or getattr(sys, "frozen", False):  # a frozen app has no Python to start
-            return
+        if not paths or not sys.executable or getattr(sys, "frozen", False):
+            return  # no Python to start (an embedded or frozen app): the command hashes all
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", HELPER],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(b"\0".join(os.fsencode(p) for p in paths))
-            self.proc.stdin.close()
-        except OSError:  # no helper: the command hashes everything itself
-            self.stop()
+        except OSError:
             return
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader = threading.Thread(target=self._talk, daemon=True)
         self._reader.start()
 
-    def _read(self) -> None:
-        assert self.proc is not None and self.proc.stdout is not None
-        pipe, pending = self.proc.stdout.fileno(), b""
+    def _talk(self) -> None:
+        """Give the helper its paths (in this thread: a long list would keep the command
+        waiting for the helper to read it), then take its lines as they come."""
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
         with contextlib.suppress(OSError, ValueError):
+            proc.stdin.write(b"\0".join(_encoded(p) for p in self.paths))
+            proc.stdin.close()
+            pipe, pending, greeted = proc.stdout.fileno(), b"", False
             for chunk in iter(lambda: os.read(pipe, 1 << 16), b""):
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
                 for line in lines:
-                    if len(self.done) < len(self.paths):
+                    if not greeted and line == HELLO:
+                        greeted = True
+                    elif greeted and _LINE.fullmatch(line) and len(self.done) < len(self.paths):
                         self.done.append(None if line == b"-" else line.decode("ascii"))
+                    else:
+                        return  # not the helper speaking: nothing more is taken
 
     def finish(self, digest: Callable[[str], str | None]) -> dict[str, str | None]:
         """Every path's checksum (None: unreadable): the helper's, and from the back of the
-        list, ``digest``'s, until the two meet. The helper is stopped."""
+        list, ``digest``'s, until the two meet; nothing when no helper started (the command
+        hashes in its own way). The helper is stopped."""
+        if self._reader is None:
+            return {}
         mine: dict[int, str | None] = {}
         index = len(self.paths) - 1
         while index >= len(self.done):
@@ -110,7 +132,6 @@ class HashAhead:
             proc.wait()
         if self._reader is not None:
             self._reader.join()
-            self._reader = None
         if proc is not None:
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None:

@@ -25,6 +25,7 @@ from .evidence_table import (
     Table,
     listed_files,
     merged,
+    named_in,
     parse_table,
     render_table,
     split,
@@ -101,7 +102,7 @@ def read_manifest(
     cache: bool = True,
     for_write: bool = False,
     known: ManifestFile | None = None,
-    afresh: Callable[[Table], None] | None = None,
+    afresh: Callable[[list[str]], None] | None = None,
 ) -> ManifestFile:
     """Read the manifest: from the cache of validated manifests when its text (and the evidence
     table's) is unchanged (no YAML, no pydantic), otherwise parsed once and validated.
@@ -109,8 +110,9 @@ def read_manifest(
     the cache folder); ``for_write`` keeps the cached JSON, for :func:`append_evidence` and
     :func:`save_manifest`;
     ``known``, an earlier read, lends its manifest if the texts are still the same;
-    ``afresh`` is given the evidence table before a manifest the cache could not answer is
-    parsed and validated (to start work that can go on meanwhile)."""
+    ``afresh`` is given, before a manifest the cache could not answer is parsed and validated,
+    the evidence files it seems to name (see ``named_in``), to start work that can go on
+    meanwhile."""
     path = root / MANIFEST
     raw, table_text = _read_pair(path, root / EVIDENCE_TABLE)
     # A Windows file is read and written with its CRLF endings kept; a file that mixes endings
@@ -127,25 +129,33 @@ def read_manifest(
         if for_write:
             found.cached_json, found.cached_texts = hit[2], hit[3]
         return found
-    table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
-    if afresh is not None:
-        afresh(table)
-    return _read_afresh(path, text, crlf, table, table_text, cached, for_write)
+    table: Table | None = None
+    if afresh is not None and table_text:
+        try:
+            table = parse_table(table_text, path.parent / EVIDENCE_TABLE)
+        except MentorqaError:
+            pass  # reported in its turn, after the manifest's own problems
+        else:
+            afresh(named_in(text, table))
+    return _read_afresh(path, text, crlf, table_text, table, cached, for_write)
 
 
 def _read_afresh(
     path: Path,
     text: str,
     crlf: bool,
-    table: Table,
     table_text: str | None,
+    table: Table | None,
     cached: _Cache | None,
     for_write: bool,
 ) -> ManifestFile:
-    """The manifest parsed and validated (the cache could not answer), and kept in the cache."""
+    """The manifest parsed and validated (the cache could not answer), and kept in the cache;
+    ``table``, the evidence table if it was parsed already."""
     from .yamlio import Document, parse_document
 
     document = parse_document(text, path)
+    if table is None:
+        table = parse_table(table_text, path.parent / EVIDENCE_TABLE) if table_text else {}
     lines = _lines_with_layout(document.root)
     if not for_write:
         # A read needs the lines only: the node tree (a third of the memory of a large
