@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, resolve
 from .frameworks import Found, Framework, get
-from .layout import EVIDENCE_TABLE, MANIFEST
+from .layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION
 from .manifest import Manifest
 from .recording.base import Draft, resolve_sector
 from .recording.mapping import MapWrites
@@ -43,6 +43,7 @@ from .store.manifest_file import (
     patch_record,
     read_manifest,
     save_manifest,
+    upgraded,
 )
 from .store.scaffold import scaffold
 from .values import today
@@ -305,6 +306,8 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True, known=self._file)
             self._file = current
+            if current.manifest.mentorqa < MANIFEST_VERSION:  # (in memory: written with it)
+                current = upgraded(current) or current
             saved = write(current)
             if saved is not None:
                 self._file = saved

@@ -244,12 +244,7 @@ def split(data: dict[str, Any], manifest: Manifest, table: Table) -> tuple[Table
     it (the lines to keep once the new manifest is written).
 
     ``manifest`` is ``data`` validated (the typed facts, entry for entry)."""
-    effective: dict[str, set[Facts]] = {}
-    for records in (manifest.indicators, manifest.retired):
-        for record in records.values():
-            for kept in record.evidence:
-                facts = (kept.sha256, kept.size, kept.recorded)
-                effective.setdefault(kept.file, set()).add(facts)
+    effective = facts_of(manifest)
     new = dict(table)
     for file, seen in effective.items():
         if len(seen) == 1:
@@ -261,3 +256,14 @@ def split(data: dict[str, Any], manifest: Manifest, table: Table) -> tuple[Table
                 item.pop(key, None)
     used = {item["file"] for item in _entries(data) if not _inline(item) and "file" in item}
     return new, used
+
+
+def facts_of(manifest: Manifest) -> dict[str, set[Facts]]:
+    """The facts each file's entries give it (more than one where they disagree)."""
+    effective: dict[str, set[Facts]] = {}
+    for records in (manifest.indicators, manifest.retired):
+        for record in records.values():
+            for kept in record.evidence:
+                facts = (kept.sha256, kept.size, kept.recorded)
+                effective.setdefault(kept.file, set()).add(facts)
+    return effective

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -23,6 +24,7 @@ from .evidence_table import (
     FACTS,
     SECTIONS,
     Table,
+    facts_of,
     listed_files,
     merged,
     named_in,
@@ -58,6 +60,7 @@ class ManifestFile:
         self._document = document
         self._lines = lines  # from the cache: where the nodes are, without a parse
         self.table_text = table_text  # None: there is no mentorqa.evidence.tsv
+        self.table_on_disk = table_text  # (differs only in an upgrade not written yet)
         self._table: Table | None = None
         self.cached_json: dict[str, Any] | None = None  # the cache's JSON, kept for a write
         self.cached_texts: Texts = {}  # and its records' texts
@@ -386,7 +389,8 @@ def _write_both(current: ManifestFile, text: str, table_text: str) -> None:
         said = f"not saved: cannot be written ({exc.strerror or exc}); nothing changed"
         return WorkspaceError(Problem(said, path))
 
-    if table_text != current.table_text:
+    before = current.table_on_disk
+    if table_text != before:
         try:
             write_atomic(current.table_path, table_text)
         except OSError as exc:
@@ -394,12 +398,12 @@ def _write_both(current: ManifestFile, text: str, table_text: str) -> None:
     try:
         write_atomic(current.path, text.replace("\n", "\r\n") if current.crlf else text)
     except OSError as exc:
-        if table_text != current.table_text:
+        if table_text != before:
             with contextlib.suppress(OSError):
-                if current.table_text is None:
+                if before is None:
                     current.table_path.unlink()
                 else:
-                    write_atomic(current.table_path, current.table_text)
+                    write_atomic(current.table_path, before)
         raise failed(exc, current.path) from None
 
 
@@ -482,6 +486,92 @@ def patch_record(
     records = {**current.manifest.indicators, indicator: DECODERS["IndicatorRecord"](dumped)}
     manifest = current.manifest.replace(indicators=records)
     return _quickly_saved(current, indicator, text, table_text, manifest, raw, lines)
+
+
+def upgraded(current: ManifestFile) -> ManifestFile | None:
+    """A version 1 manifest read from the cache, upgraded in memory one record at a time: each
+    record's lines are patched on their own (see ``region.py``) to leave its entries' facts to
+    the evidence table, and ``mentorqa: 1`` becomes 2. Nothing is written: the write that
+    follows writes both files, so a failed write still changes nothing. The whole file is
+    never parsed (at 50,000 records its node tree alone is ~230 MiB). None where that cannot
+    be done for certain (a record the patch declines, or with a comment or in flow style,
+    where the two steps could place things otherwise than the general write's one; facts
+    that disagree; retired evidence; a table already beside it): then the general write
+    upgrades it."""
+    from .region import Region, line_starts
+
+    raw, lines, manifest = current.cached_json, current._lines, current.manifest
+    if raw is None or lines is None or current.table_text is not None or manifest.mentorqa != 1:
+        return None
+    if any(record.evidence for record in manifest.retired.values()):
+        return None
+    effective = facts_of(manifest)
+    if any(len(seen) != 1 for seen in effective.values()):
+        return None  # a file whose entries disagree keeps its facts: the general write
+    version = _version_line(current.text, lines)
+    if version is None:
+        return None
+    text = current.text[: version[0]] + version[1] + current.text[version[2] :]
+    starts = line_starts(text)  # from the last record up, each patch leaves those before it
+    for indicator, record in reversed(manifest.indicators.items()):
+        if not record.evidence:
+            continue
+        region = Region(text, lines, indicator, starts)
+        if not region.ok or not _UPGRADE_PLAIN.isdisjoint(text[region.first : region.last]):
+            return None  # a comment or a flow style: the general write places it, in one go
+        done = region.patched(_facts_left)
+        if done is None:
+            return None
+        text, _, _, root = done
+        lines = region.shifted(lines, root)
+    table_text = render_table({file: next(iter(seen)) for file, seen in effective.items()})
+    up = ManifestFile(
+        current.path,
+        text,
+        manifest.replace(mentorqa=MANIFEST_VERSION),
+        current.crlf,
+        None,
+        lines,
+        table_text,
+    )
+    up.table_on_disk = None
+    up.cached_json = {**raw, "mentorqa": MANIFEST_VERSION}
+    up.cached_texts = current.cached_texts
+    return up
+
+
+def _version_line(text: str, lines: Any) -> tuple[int, str, int] | None:
+    """Where ``mentorqa: 1`` is written and what it becomes, if it is written plainly."""
+    try:
+        line = lines[1]["mentorqa"][0]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(line, int) or line < 1:
+        return None
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    found = _VERSION_1.fullmatch(text, start, end if end != -1 else len(text))
+    if found is None:
+        return None
+    return found.start(1), str(MANIFEST_VERSION), found.end(1)
+
+
+_UPGRADE_PLAIN = frozenset("#{[")  # what a record upgraded on its own may not hold
+_VERSION_1 = re.compile(r"mentorqa:[ ]+(1)[ ]*(?:#[^\n]*)?")
+
+
+def _facts_left(record: dict[str, Any]) -> bool:
+    """The record without the facts its evidence entries carry (they go to the table)."""
+    evidence = record.get("evidence")
+    for item in evidence if isinstance(evidence, list) else ():
+        if isinstance(item, dict):
+            for key in FACTS:
+                item.pop(key, None)
+    return True
 
 
 def _quickly_saved(

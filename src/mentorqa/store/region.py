@@ -28,7 +28,11 @@ _BLOCK = re.compile(r"indicators:[ ]*(?:#[^\n]*)?\n(?:[ ]*(?:#[^\n]*)?\n)*")
 class Region:
     """The lines of one record (or, for a record still to come, of the last one)."""
 
-    def __init__(self, text: str, lines: Any, indicator: str) -> None:
+    def __init__(
+        self, text: str, lines: Any, indicator: str, starts: list[int] | None = None
+    ) -> None:
+        """``starts``: where ``text``'s lines start, if known (up to the record's end at least:
+        an upgrade patching records from the last keeps those of the original text)."""
         self.ok = False
         self.indicator = indicator
         if not patchable(text) or not text.endswith("\n"):
@@ -52,7 +56,7 @@ class Region:
         else:  # the last record: up to the file's next key, or its end
             after = [pair[0] for name, pair in top.items() if pair[0] > key_line]
             self.end = min(after) if after else text.count("\n") + 1
-        starts = _line_starts(text)
+        starts = line_starts(text) if starts is None else starts
         if not 1 < self.start < self.end <= len(starts):
             return
         self.first, self.last = starts[self.start - 1], starts[self.end - 1]
@@ -119,7 +123,7 @@ class Region:
         return lines
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     """The offset where each line starts (and one past the end, for the line after the last)."""
     starts = [0]
     at = text.find("\n")

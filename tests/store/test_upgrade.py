@@ -1,0 +1,155 @@
+"""The first write on a version 1 manifest upgrades it one record at a time, in memory, and
+writes the upgrade with its change (store/manifest_file.py ``upgraded``): whatever the layout,
+both files are byte for byte those the general write gives, and the cache it leaves equals a
+fresh read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import mentorqa
+from mentorqa.store.manifest_file import _lines_with_layout, read_manifest, upgraded
+
+HEAD = """# mentorqa workspace
+mentorqa: 1{version_comment}
+framework: qim
+service:
+  name: Riverside
+dates:
+  registration: 2026-03-01
+indicators:
+"""
+SHA = {"a": "ab" * 32, "b": "cd" * 32}
+
+
+def entry(file: str, sha: str, style: str) -> str:
+    facts = f"sha256: {SHA[sha]}", "size: 12", "recorded: 2026-04-01"
+    if style == "flow":
+        return f"      - {{file: {file}, {', '.join(facts)}}}\n"
+    lines = [f"file: {file}", *facts]
+    if style == "noted":
+        lines.insert(2, "note: p.3")
+    if style == "commented":
+        lines.insert(1, "# the checksum below")
+    return "      - " + "\n        ".join(lines) + "\n"
+
+
+_ENTRY = st.tuples(
+    st.sampled_from(["evidence/one.pdf", "evidence/two.pdf", "evidence/three.pdf"]),
+    st.sampled_from(["a", "a", "b"]),  # the same file with other facts: the general write
+    st.sampled_from(["block", "block", "block", "noted", "commented", "flow"]),
+)
+_JUDGEMENT = st.sampled_from(
+    [
+        "",
+        "    self:\n      status: met\n",
+        "    self:\n      status: met\n",
+        "    self: {status: met}\n",
+    ]
+)
+_RECORD = st.tuples(_JUDGEMENT, st.lists(_ENTRY, max_size=3))
+_AFTER = st.sampled_from(["", "# interviews next\n", "interviews: []\n"])
+_IDS = ["QIM-SV-A01", "QIM-SV-A02", "QIM-SV-A03"]
+
+
+def version_1(
+    root: Path,
+    records: list[tuple[str, list[tuple[str, str, str]]]],
+    after: str,
+    version_comment: str = "",
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    body = ""
+    for ind, (judgement, entries) in zip(_IDS, records, strict=False):
+        if not judgement and not entries:
+            continue
+        evidence = "    evidence:\n" + "".join(entry(*e) for e in entries) if entries else ""
+        body += f"  {ind}:\n{judgement}{evidence}"
+    text = HEAD.format(version_comment=version_comment) + (body or "  {}\n") + after
+    if not body:
+        text = text.replace("indicators:\n  {}\n", "indicators: {}\n")
+    (root / "mentorqa.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=st.lists(_RECORD, min_size=1, max_size=3),
+    after=_AFTER,
+    version_comment=st.sampled_from(["", "  # the format", "   "]),
+    action=st.sampled_from(["mark A01", "mark A04", "add A02", "add A01"]),
+)
+def test_an_upgrade_by_records_is_the_general_writes_to_the_byte(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    records: list[tuple[str, list[tuple[str, str, str]]]],
+    after: str,
+    version_comment: str,
+    action: str,
+) -> None:
+    folder = tmp_path_factory.mktemp("ws")
+    fast = version_1(folder / "fast", records, after, version_comment)
+    (fast / "evidence").mkdir()
+    (fast / "evidence" / "new.pdf").write_bytes(b"%PDF- new")
+    general = folder / "general"
+    shutil.copytree(fast, general)
+    try:
+        mentorqa.open_workspace(fast).status()  # the cache now holds this text
+    except mentorqa.MentorqaError:
+        return  # not a valid manifest (a file listed twice with other facts, and so on)
+    verb, short = action.split()
+    outcome = []
+    for root in (fast, general):
+        if root == general:
+            monkeypatch.setenv("MENTORQA_NO_CACHE", "1")  # no cache: the general write
+        ws = mentorqa.open_workspace(root)
+        try:
+            if verb == "mark":
+                change = ws.mark(f"QIM-SV-{short}", "met", note="checked")
+            else:
+                change = ws.add_evidence(f"QIM-SV-{short}", root / "evidence" / "new.pdf")
+            outcome.append((change.summary, change.replaced, change.warnings))
+            if root == fast:
+                event("upgraded by records" if ws.file.cached_json else "general write")
+        except mentorqa.MentorqaError as exc:
+            outcome.append((str(exc).replace(str(root), "WS"), None, ()))
+        monkeypatch.delenv("MENTORQA_NO_CACHE", raising=False)
+    assert outcome[0] == outcome[1]
+    for name in ("mentorqa.yaml", "mentorqa.evidence.tsv"):
+        a, b = fast / name, general / name
+        assert a.exists() == b.exists(), name
+        if a.exists():
+            assert a.read_bytes() == b.read_bytes(), name
+    cached, afresh = read_manifest(fast), read_manifest(fast, cache=False)
+    assert cached.manifest == afresh.manifest
+    if cached._document is None:  # answered from the cache: its lines are those of the text
+        assert cached._lines == _lines_with_layout(
+            read_manifest(fast, for_write=True).document.root
+        )
+
+
+def test_a_version_1_manifest_is_upgraded_without_being_parsed_whole(tmp_path: Path) -> None:
+    entries = [("evidence/one.pdf", "a", "block"), ("evidence/two.pdf", "a", "block")]
+    ws = version_1(tmp_path / "ws", [("    self:\n      status: met\n", entries)], "")
+    before = (ws / "mentorqa.yaml").read_text(encoding="utf-8")
+    mentorqa.open_workspace(ws).status()
+    up = upgraded(read_manifest(ws, for_write=True))
+    assert up is not None and up._document is None
+    assert "sha256" not in up.text and "mentorqa: 2\n" in up.text
+    assert up.table_text is not None and up.table_text.count("\n") == 3  # header, two files
+    assert (ws / "mentorqa.yaml").read_text(encoding="utf-8") == before  # nothing written yet
+    assert not (ws / "mentorqa.evidence.tsv").exists()
+
+    opened = mentorqa.open_workspace(ws)
+    opened.mark("QIM-SV-A02", "met")
+    # (a general write leaves no cached JSON in the file it returns; a patch keeps it)
+    assert opened.file.cached_json is not None, "upgraded and patched, never parsed whole"
+    assert read_manifest(ws).manifest == read_manifest(ws, cache=False).manifest
+    assert "sha256" not in (ws / "mentorqa.yaml").read_text(encoding="utf-8")
