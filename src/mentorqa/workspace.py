@@ -306,10 +306,11 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             remove_stale_temp_files(self.root)
             current = read_manifest(self.root, for_write=True, known=self._file)
             self._file = current
+            fresh = current
             if current.manifest.mentorqa < MANIFEST_VERSION:  # (in memory: written with it)
-                current = upgraded(current) or current
-            saved = write(current)
-            if saved is not None:
+                fresh = upgraded(current) or current
+            saved = write(fresh)
+            if saved is not None and saved is not fresh:  # (fresh: nothing was written)
                 self._file = saved
             return saved is not None
 

@@ -34,6 +34,10 @@ def entry(file: str, sha: str, style: str) -> str:
     lines = [f"file: {file}", *facts]
     if style == "noted":
         lines.insert(2, "note: p.3")
+    if style == "quoted":  # untouched values keep their spelling, whichever way is taken
+        lines.append("note: 'it''s p.3'")
+    if style == "folded":
+        lines.insert(2, "note: >-\n          two\n          lines")
     if style == "commented":
         lines.insert(1, "# the checksum below")
     return "      - " + "\n        ".join(lines) + "\n"
@@ -42,7 +46,7 @@ def entry(file: str, sha: str, style: str) -> str:
 _ENTRY = st.tuples(
     st.sampled_from(["evidence/one.pdf", "evidence/two.pdf", "evidence/three.pdf"]),
     st.sampled_from(["a", "a", "b"]),  # the same file with other facts: the general write
-    st.sampled_from(["block", "block", "block", "noted", "commented", "flow"]),
+    st.sampled_from(["block", "block", "block", "noted", "quoted", "folded", "commented", "flow"]),
 )
 _JUDGEMENT = st.sampled_from(
     [
@@ -141,7 +145,7 @@ def test_a_version_1_manifest_is_upgraded_without_being_parsed_whole(tmp_path: P
     before = (ws / "mentorqa.yaml").read_text(encoding="utf-8")
     mentorqa.open_workspace(ws).status()
     up = upgraded(read_manifest(ws, for_write=True))
-    assert up is not None and up._document is None
+    assert up is not None
     assert "sha256" not in up.text and "mentorqa: 2\n" in up.text
     assert up.table_text is not None and up.table_text.count("\n") == 3  # header, two files
     assert (ws / "mentorqa.yaml").read_text(encoding="utf-8") == before  # nothing written yet
@@ -153,3 +157,37 @@ def test_a_version_1_manifest_is_upgraded_without_being_parsed_whole(tmp_path: P
     assert opened.file.cached_json is not None, "upgraded and patched, never parsed whole"
     assert read_manifest(ws).manifest == read_manifest(ws, cache=False).manifest
     assert "sha256" not in (ws / "mentorqa.yaml").read_text(encoding="utf-8")
+
+
+def test_a_failed_or_empty_write_leaves_the_workspace_as_it_was_read(tmp_path: Path) -> None:
+    """The upgrade is made on copies: a write that fails, or changes nothing, leaves the files
+    and what the workspace holds as read (its lines are still those of the text on disk)."""
+    judged = "    self:\n      status: met\n      date: 2026-05-15\n"  # (today, in the tests)
+    records = [("", [("evidence/one.pdf", "a", "block")]), (judged, [])]
+    ws_path = version_1(tmp_path / "ws", records, "")
+    general = tmp_path / "general"
+    shutil.copytree(ws_path, general)
+    for root in (ws_path, general):
+        (root / "evidence").mkdir()
+        (root / "evidence" / "new.pdf").write_bytes(b"%PDF- new")
+    manifest = ws_path / "mentorqa.yaml"
+    before = manifest.read_bytes()
+    mentorqa.open_workspace(ws_path).status()
+    ws = mentorqa.open_workspace(ws_path)
+    where = ["indicators", "QIM-SV-A02", "self"]
+    with pytest.raises(mentorqa.MentorqaError):
+        ws.mark("QIM-SV-A02", "bogus")
+    assert ws.file.line_of(where) == read_manifest(ws_path, cache=False).line_of(where) == 16
+    ws.mark("QIM-SV-A02", "met")  # as recorded already: nothing to write
+    assert manifest.read_bytes() == before and not (ws_path / "mentorqa.evidence.tsv").exists()
+    assert ws.manifest.mentorqa == 1 and ws.file.table_text is None
+    assert ws.file.line_of(where) == 16
+    # and the next write on the same workspace object is the general write's, to the byte
+    ws.add_evidence("QIM-SV-A01", ws_path / "evidence" / "new.pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MENTORQA_NO_CACHE", "1")
+        mentorqa.open_workspace(general).add_evidence(
+            "QIM-SV-A01", general / "evidence" / "new.pdf"
+        )
+    for name in ("mentorqa.yaml", "mentorqa.evidence.tsv"):
+        assert (ws_path / name).read_bytes() == (general / name).read_bytes(), name

@@ -188,6 +188,27 @@ def test_rerecord_entry_keeps_comments_inside() -> None:
     assert out == replaced("sha256: abc\n    size: 3", "sha256: def\n    size: 5")
 
 
+def test_items_that_line_up_are_edited_in_place_when_others_are_added_or_removed() -> None:
+    """An entry loses its facts as another is added (or two become one): the entries that
+    line up are edited in place, so what they keep keeps its spelling and its comments."""
+    text = (
+        "evidence:\n  - file: a.pdf  # the plan\n    sha256: ab\n    note: 'it''s p.3'\n"
+        "  - file: b.pdf\n    note: >-\n      two\n      lines\n"
+    )
+    grown = {
+        "evidence": [
+            {"file": "a.pdf", "note": "it's p.3"},
+            {"file": "b.pdf", "note": "two lines", "size": 3},
+            {"file": "c.pdf"},
+        ]
+    }
+    out = patch(text, grown)
+    assert "  - file: a.pdf  # the plan\n    note: 'it''s p.3'\n" in out
+    assert "    note: >-\n      two\n      lines\n" in out and out.endswith("  - file: c.pdf\n")
+    shrunk = patch(text, {"evidence": [{"file": "a.pdf", "note": "it's p.3"}]})
+    assert shrunk == "evidence:\n  - file: a.pdf  # the plan\n    note: 'it''s p.3'\n"
+
+
 def test_flow_mapping_item_stays_flow() -> None:
     out = edited(MANIFEST, lambda d: d["evidence"][1].update(size=5))
     assert out == replaced("{file: b.pdf, size: 4}", "{file: b.pdf, size: 5}")

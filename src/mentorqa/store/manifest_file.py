@@ -498,25 +498,29 @@ def upgraded(current: ManifestFile) -> ManifestFile | None:
     where the two steps could place things otherwise than the general write's one; facts
     that disagree; retired evidence; a table already beside it): then the general write
     upgrades it."""
+    from . import append
     from .region import Region, line_starts
 
-    raw, lines, manifest = current.cached_json, current._lines, current.manifest
-    if raw is None or lines is None or current.table_text is not None or manifest.mentorqa != 1:
+    raw, manifest = current.cached_json, current.manifest
+    if raw is None or current._lines is None or current.table_text is not None:
+        return None
+    if manifest.mentorqa != 1 or not append.patchable(current.text):
         return None
     if any(record.evidence for record in manifest.retired.values()):
         return None
     effective = facts_of(manifest)
     if any(len(seen) != 1 for seen in effective.values()):
         return None  # a file whose entries disagree keeps its facts: the general write
-    version = _version_line(current.text, lines)
+    version = _version_line(current.text, current._lines)
     if version is None:
         return None
     text = current.text[: version[0]] + version[1] + current.text[version[2] :]
+    lines = copied(current._lines)  # (the read's own stays as it was, whatever happens)
     starts = line_starts(text)  # from the last record up, each patch leaves those before it
     for indicator, record in reversed(manifest.indicators.items()):
         if not record.evidence:
             continue
-        region = Region(text, lines, indicator, starts)
+        region = Region(text, lines, indicator, starts, patchable=True)
         if not region.ok or not _UPGRADE_PLAIN.isdisjoint(text[region.first : region.last]):
             return None  # a comment or a flow style: the general write places it, in one go
         done = region.patched(_facts_left)
@@ -535,7 +539,7 @@ def upgraded(current: ManifestFile) -> ManifestFile | None:
         table_text,
     )
     up.table_on_disk = None
-    up.cached_json = {**raw, "mentorqa": MANIFEST_VERSION}
+    up.cached_json = {**raw, "mentorqa": MANIFEST_VERSION, "indicators": dict(raw["indicators"])}
     up.cached_texts = current.cached_texts
     return up
 

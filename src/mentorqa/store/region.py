@@ -19,7 +19,8 @@ from typing import Any
 
 from ..errors import MentorqaError
 from ..plain import copied
-from .append import patchable, shift
+from .append import patchable as is_patchable
+from .append import shift
 
 _HEAD = "indicators:\n"  # the key the record's lines are read under, on their own
 _BLOCK = re.compile(r"indicators:[ ]*(?:#[^\n]*)?\n(?:[ ]*(?:#[^\n]*)?\n)*")
@@ -29,13 +30,19 @@ class Region:
     """The lines of one record (or, for a record still to come, of the last one)."""
 
     def __init__(
-        self, text: str, lines: Any, indicator: str, starts: list[int] | None = None
+        self,
+        text: str,
+        lines: Any,
+        indicator: str,
+        starts: list[int] | None = None,
+        patchable: bool = False,
     ) -> None:
         """``starts``: where ``text``'s lines start, if known (up to the record's end at least:
-        an upgrade patching records from the last keeps those of the original text)."""
+        an upgrade patching records from the last keeps those of the original text);
+        ``patchable``: the text is known to be (see ``append.patchable``; a whole-text look)."""
         self.ok = False
         self.indicator = indicator
-        if not patchable(text) or not text.endswith("\n"):
+        if not (patchable or is_patchable(text)) or not text.endswith("\n"):
             return
         try:
             top = lines[1]

@@ -339,11 +339,13 @@ class _Patcher:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
+            # As many items as line up are edited in place (comments and the spelling of what
+            # they keep survive); only the rest are deleted, or added after them.
             pairs = list(zip(items[i1:i2], new[j1:j2], strict=False))
-            if tag == "replace" and i2 - i1 == j2 - j1 and all(_alike(*p) for p in pairs):
-                for k, (item, value) in enumerate(pairs):  # edit in place: comments survive
+            if tag == "replace" and all(_alike(*p) for p in pairs):
+                for k, (item, value) in enumerate(pairs):
                     self.diff(item, value, _Ctx("item", col, starts[i1 + k] + 1))
-                continue
+                i1, j1 = i1 + len(pairs), j1 + len(pairs)
             for item in items[i1:i2]:
                 self._guard(item)
             gone.update(range(i1, i2))
