@@ -71,7 +71,8 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
     assert loaded("--version") == "[]"
     cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
     assert cost == (
-        "['mentorqa.cli._common', 'mentorqa.cli.money', 'mentorqa.cli.params', 'mentorqa.cli.root']"
+        "['mentorqa.cli._common', 'mentorqa.cli.consoles', 'mentorqa.cli.money', "
+        "'mentorqa.cli.params', 'mentorqa.cli.root']"
     )
 
 
@@ -113,6 +114,43 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
         ("plan", "add", "More mentors"),
     ):
         assert pydantic_loaded(*args) == "False", args
+
+
+def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
+    """rich is loaded by what prints rich output: a write's one-line summary, a JSON document
+    and an error line are printed without it (cli/consoles.py); a table loads it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from mentorqa.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('rich' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def rich_loaded(*args: str) -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=qim_ws
+        )
+        *said, loaded = done.stderr.strip().splitlines()
+        return loaded, done.stdout + "".join(said)
+
+    (qim_ws / "evidence" / "a.pdf").write_bytes(b"a")
+    for args in (
+        ("evidence", "add", "QIM-SV-A01", "evidence/a.pdf"),
+        ("mark", "QIM-SV-A01", "met", "--note", "p. 3"),
+        ("mark", "QIM-SV-A01", "met", "--note", "again"),  # (was Met, note 'p. 3')
+        ("status", "--json"),
+        ("check", "--json"),
+        ("mark", "QIM-XX-A99", "met"),  # an error
+    ):
+        loaded, said = rich_loaded(*args)
+        assert loaded == "False", (args, said)
+    assert rich_loaded("status")[0] == "True"  # a table
+    (qim_ws / "evidence" / "[b] café.pdf").write_bytes(b"b")
+    loaded, said = rich_loaded("evidence", "add", "QIM-SV-A02", "evidence/[b] café.pdf")
+    assert loaded == "True" and "evidence/[b] café.pdf" in said  # not ASCII: rich measures it
 
 
 def test_a_help_shown_once_is_replayed_without_loading_the_commands(tmp_path: Path) -> None:

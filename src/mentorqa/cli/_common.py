@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -11,24 +10,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..completion import complete_ids
 from ..errors import ExitCode, MentorqaError
+from .consoles import Stream
 
 # What commands show wraps at word boundaries to the terminal's width (80 columns when piped).
 # Error and warning lines on stderr are never wrapped, so each problem stays one line to grep.
-# Nor do they turn ':name:' into an emoji: a note that says ':warning:' is shown as written.
-out = Console(highlight=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Stream()
+err = Stream(stderr=True, soft_wrap=True)
 
 
 def report_error(exc: MentorqaError) -> None:
     """One ``error:`` line per problem; a newline in a name cannot forge a second line."""
-
     for problem in exc.problems:
-        err.print(f"[bold red]error:[/] {one_line(str(problem))}")
+        err.line(str(problem), "error:", "bold red")
 
 
 def one_line(text: str) -> str:
@@ -103,7 +100,7 @@ class Group(TyperGroup):
         params.install(self)  # the group's own options (--version, completion): no pydantic
         if not standalone_mode:
             return run()
-        _fit_width()
+        out.fit()
         given = list(sys.argv[1:] if args is None else args)
         if bad := [n for n, arg in enumerate(given, 1) if not _encodable(arg)]:
             err.print(
@@ -130,20 +127,6 @@ class Group(TyperGroup):
         except MentorqaError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
-
-
-def _fit_width() -> None:
-    """Wrap at the width of this run: COLUMNS, else the terminal's, else 80 (piped). Set per
-    run, because a console created at import would keep the width of that moment."""
-    import shutil
-
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        out.width = int(columns)
-    elif out.is_terminal:
-        out.width = shutil.get_terminal_size().columns
-    else:
-        out.width = 80
 
 
 def _encodable(text: str) -> bool:
@@ -204,13 +187,11 @@ def finish(result: Any, json: bool = False, view: list[Any] | None = None) -> No
 
 def said(change: Any) -> None:
     """What a write did, and what it replaced."""
-    from ..views.terminal import esc
-
-    out.print(esc(change.summary))
+    out.line(change.summary)
     if change.replaced:  # stderr: one line each, whatever the text holds
-        err.print(f"({one_line(change.replaced)})")
+        err.line(f"({change.replaced})")
     for warning in change.warnings:
-        err.print(f"[yellow]warning:[/] {one_line(warning)}")
+        err.line(warning, "warning:", "yellow")
 
 
 def _date(text: str) -> date:

@@ -20,7 +20,6 @@ from ._common import (
     WorkspaceOption,
     err,
     finish,
-    one_line,
     out,
     print_json,
     write_output,
@@ -56,7 +55,6 @@ def status(
     Exit 0 whatever the progress; with --level, exit 1 while that level is not reached.
     """
     from ..errors import resolve
-    from ..views import text
 
     ws = open_workspace(workspace)
     warn_version(ws)
@@ -64,8 +62,12 @@ def status(
     chosen = None
     if area is not None:
         chosen = resolve("practice area", area, [a.id for a in ws.framework.practice_areas])
-    view = text.status(result.assessment, out.is_terminal, full=all_, area=chosen)
-    finish(result, json, None if json else view)
+    view = None
+    if not json:  # (the views, and rich, are loaded only to be shown)
+        from ..views import text
+
+        view = text.status(result.assessment, out.is_terminal, full=all_, area=chosen)
+    finish(result, json, view)
 
 
 def show(
@@ -134,7 +136,7 @@ def check(
     reached. Warnings (exit 0, or 1 with --strict): changed evidence, passed deadlines. An
     unfinished workspace with nothing wrong passes. Each finding has a code (docs/checks.md).
     """
-    from ..views import output_format, text
+    from ..views import output_format
 
     chosen = CheckFormat(
         output_format(fmt.value if fmt else None, None, tuple(CheckFormat), CheckFormat.text, json)
@@ -151,6 +153,11 @@ def check(
         from ..views.junit import render_junit
 
         write_output(ws, junit, render_junit(verdict.assessment, verdict.findings, verdict.strict))
+    if chosen is CheckFormat.json:
+        finish(verdict, True)
+        return
+    from ..views import text
+
     summary = text.check_summary(len(verdict.errors), len(verdict.warnings), verdict.ok)
     if chosen is CheckFormat.github:
         from ..views.github import render_github
@@ -167,11 +174,10 @@ def check(
     if chosen in (CheckFormat.github, CheckFormat.sarif):
         # stdout is the machine's document; the person reading the log gets the summary.
         err.print(summary)
-    text_view = [summary] if chosen is CheckFormat.text else []
-    finish(verdict, chosen is CheckFormat.json, text_view)
+    finish(verdict, False, [summary] if chosen is CheckFormat.text else [])
 
 
 def warn_version(ws: Workspace) -> None:
     sentence = ws.version_warning()
     if sentence:
-        err.print(f"warning: {one_line(sentence)}")
+        err.line(sentence, "warning:")

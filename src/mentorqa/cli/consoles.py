@@ -1,0 +1,109 @@
+"""stdout and stderr as the commands print to them: rich consoles, made at their first use.
+
+Loading rich costs about 30 ms, a sixth of a write command, which prints one line of plain
+text; and a ``--json`` command prints no rich at all. So each console is made when a command
+first prints rich output through it, and :meth:`Stream.line` prints a line of workspace text
+straight to the stream where rich would print exactly that text (a stream that is not a
+terminal, no colour forced, printable ASCII within the width): a property test holds the two
+to the same output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Variables that make rich treat a stream as a terminal (or as a notebook) whatever it is.
+_FORCING = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+
+
+class Stream:
+    """A rich console for stdout or stderr, made when first used."""
+
+    def __init__(self, stderr: bool = False, soft_wrap: bool = False) -> None:
+        self.stderr, self.soft_wrap = stderr, soft_wrap
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            # No ':name:' becomes an emoji: a note that says ':warning:' is shown as written.
+            self._console = Console(
+                stderr=self.stderr, highlight=False, soft_wrap=self.soft_wrap, emoji=False
+            )
+            self.fit()
+        return self._console
+
+    def fit(self) -> None:
+        """Wrap at the width of this run: COLUMNS, else the terminal's, else 80 (piped). Set
+        per run (when the console is made, and again at each run of a command in the same
+        process), because a console made earlier would keep the width of that moment."""
+        if self._console is not None and not self.stderr:
+            self._console.width = self.width_of_run(self._console.is_terminal)
+
+    @staticmethod
+    def width_of_run(terminal: bool) -> int:
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        return shutil.get_terminal_size().columns if terminal else 80
+
+    @property
+    def file(self) -> TextIO:
+        return sys.stderr if self.stderr else sys.stdout
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+    @property
+    def width(self) -> int:
+        return self.console.width
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+    def line(self, text: str, label: str = "", style: str = "") -> None:
+        """Print workspace ``text`` as it is written, after ``label`` (a word such as
+        ``warning:``, in ``style`` on a terminal); on stderr, always on one line."""
+        whole = f"{label} {text}" if label else text
+        if self.plain(whole):
+            self.file.write(whole + "\n")
+            return
+        from ..views.terminal import esc
+
+        shown = esc(text.replace("\n", "\\n") if self.stderr else text)
+        if label:
+            shown = f"[{style}]{esc(label)}[/] {shown}" if style else f"{esc(label)} {shown}"
+        self.print(shown)
+
+    def plain(self, text: str) -> bool:
+        """Whether rich would print ``text`` (as escaped text) exactly as it is, plus a line
+        break: nothing for rich to style, wrap or measure."""
+        if not (text.isascii() and text.isprintable()):
+            return False  # (markup needs no care: what rich prints of escaped text is the text)
+        if self._console is not None:  # made already: its own decision stands
+            if self._console.is_terminal:
+                return False
+        elif _terminal(self.file):
+            return False
+        return self.soft_wrap or len(text) <= self.width_of_run(False)
+
+
+def _terminal(stream: TextIO) -> bool:
+    """Whether rich could treat ``stream`` as a terminal (any doubt counts as yes)."""
+    if any(name in os.environ for name in _FORCING) or "ipykernel" in sys.modules:
+        return True
+    if hasattr(sys.stdin, "__module__") and sys.stdin.__module__.startswith("idlelib"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return True

@@ -1,0 +1,96 @@
+"""A line printed without rich (cli/consoles.py) is exactly the line rich would print."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from mentorqa.cli.consoles import Stream
+from mentorqa.views.terminal import esc
+
+_WORD = st.one_of(
+    # what summaries are made of, short and long
+    st.sampled_from(["QIM-SV-A01:", "Met", "(by", "the", "service)", "evidence/a.pdf", "a" * 45]),
+    st.text(alphabet=st.sampled_from(list("ab:.-()'/#")), min_size=1, max_size=12),
+    # what rich treats apart, or what may not be one line
+    st.sampled_from(
+        [
+            "[bold]",
+            "[/]",
+            "a\\",
+            "\\[x]",
+            "\u00e9",
+            "\u4e2d",
+            "\U0001f600",
+            "\t",
+            "\n",
+            "\x1b[31m",
+            "",
+        ]
+    ),
+)
+_TEXT = st.lists(_WORD, max_size=14).map(" ".join)
+
+
+def rich_prints(markup: str, stderr: bool) -> str:
+    """What rich prints for ``markup`` on a stream that is not a terminal."""
+    sink = io.StringIO()
+    console = Console(
+        file=sink,
+        highlight=False,
+        soft_wrap=stderr,
+        emoji=False,
+        width=Stream.width_of_run(False),
+    )
+    console.print(markup)
+    return sink.getvalue()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=_TEXT,
+    label=st.sampled_from([("", ""), ("warning:", "yellow"), ("error:", "bold red"), ("x:", "")]),
+    stderr=st.booleans(),
+    columns=st.sampled_from([None, "30", "80", "200"]),
+)
+def test_a_line_is_what_rich_prints(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    label: tuple[str, str],
+    stderr: bool,
+    columns: str | None,
+) -> None:
+    for forcing in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forcing, raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    word, style = label
+    shown = esc(text.replace("\n", "\\n") if stderr else text)
+    if word:
+        shown = f"[{style}]{esc(word)}[/] {shown}" if style else f"{esc(word)} {shown}"
+    stream = Stream(stderr=stderr, soft_wrap=stderr)
+    capsys.readouterr()
+    stream.line(text, word, style)
+    printed = capsys.readouterr()
+    assert (printed.err if stderr else printed.out) == rich_prints(shown, stderr)
+    assert (printed.out if stderr else printed.err) == ""
+
+
+def test_plain_lines_do_not_make_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    stream = Stream()
+    assert stream.plain("QIM-SV-A01: Met (by the service)")
+    assert stream.plain("evidence/[bold]b.pdf")  # escaped, rich prints it as it is
+    assert not stream.plain("evidence/café.pdf")  # rich measures wide and narrow characters
+    assert not stream.plain("x" * 81)  # too long for 80 columns: rich wraps it
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich would colour it
+    assert not stream.plain("QIM-SV-A01: Met (by the service)")
+    assert stream._console is None
