@@ -64,7 +64,7 @@ def test_the_helpers_checksums_are_taken(tmp_path: Path) -> None:
     ahead = HashAhead(paths)
     proc = ahead.proc
     assert proc is not None
-    until(lambda: len(ahead.done) == len(paths))
+    until(lambda: ahead.done == len(paths))
 
     def digest(path: str) -> str | None:
         raise AssertionError(f"{path} was hashed twice")
@@ -81,7 +81,7 @@ def test_the_command_hashes_from_the_back_until_they_meet(tmp_path: Path) -> Non
     os.mkfifo(fifo)  # the helper waits at it: opening a FIFO blocks until a writer comes
     paths = [*made[:20], str(fifo), *made[20:]]
     ahead = HashAhead(paths)
-    until(lambda: len(ahead.done) == 20)
+    until(lambda: ahead.done == 20)
     mine: list[str] = []
 
     def digest(path: str) -> str | None:
