@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentorqa
-from mentorqa.store.manifest_file import _lines_with_layout, read_manifest
+from mentorqa.store.manifest_file import read_manifest
+from tests.store._both_ways import both_ways
 from tests.store.test_append import HEAD  # the same manifest head as the evidence splice's
 
 TABLE = "file\tsha256\tsize\trecorded\n"
@@ -99,27 +100,7 @@ def test_a_judgement_patched_alone_is_the_general_writes_to_the_byte(
     shutil.copytree(fast, general)
     mentorqa.open_workspace(fast).status()  # the cache now holds this text
 
-    patched = mentorqa.open_workspace(fast)
-    outcome = []
-    for root, ws in ((fast, patched), (general, None)):
-        if ws is None:
-            monkeypatch.setenv("MENTORQA_NO_CACHE", "1")  # no cache: the general write
-            ws = mentorqa.open_workspace(root)
-        try:
-            change = ws.mark(target, "met", by=by, note=note)
-            outcome.append((change.summary, change.replaced, change.warnings))
-        except mentorqa.MentorqaError as exc:
-            outcome.append((str(exc), None, ()))
-        monkeypatch.delenv("MENTORQA_NO_CACHE", raising=False)
-    assert outcome[0] == outcome[1]
-    for name in ("mentorqa.yaml", "mentorqa.evidence.tsv"):
-        assert (fast / name).read_bytes() == (general / name).read_bytes(), name
-    cached, afresh = read_manifest(fast), read_manifest(fast, cache=False)
-    assert cached.manifest == afresh.manifest
-    if cached._document is None:  # answered from the cache: its lines are those of the text
-        assert cached._lines == _lines_with_layout(
-            read_manifest(fast, for_write=True).document.root
-        )
+    both_ways(fast, general, lambda ws, _: ws.mark(target, "met", by=by, note=note), monkeypatch)
 
 
 def test_a_mark_at_scale_patches_only_the_record(tmp_path: Path) -> None:

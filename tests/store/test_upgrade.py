@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import mentorqa
-from mentorqa.store.manifest_file import _lines_with_layout, read_manifest, upgraded
+from mentorqa.store.manifest_file import read_manifest, upgraded
+from tests.store._both_ways import both_ways
+from tests.store.test_append import HEAD as APPEND_HEAD
 
-HEAD = """# mentorqa workspace
-mentorqa: 1{version_comment}
-framework: qim
-service:
-  name: Riverside
-dates:
-  registration: 2026-03-01
-indicators:
-"""
+# The evidence splice's manifest head, as version 1 (with a comment above, and after the version)
+HEAD = "# mentorqa workspace\n" + APPEND_HEAD.replace(
+    "mentorqa: 2\n", "mentorqa: 1{version_comment}\n"
+)
 SHA = {"a": "ab" * 32, "b": "cd" * 32}
 
 
@@ -109,34 +107,14 @@ def test_an_upgrade_by_records_is_the_general_writes_to_the_byte(
     except mentorqa.MentorqaError:
         return  # not a valid manifest (a file listed twice with other facts, and so on)
     verb, short = action.split()
-    outcome = []
-    for root in (fast, general):
-        if root == general:
-            monkeypatch.setenv("MENTORQA_NO_CACHE", "1")  # no cache: the general write
-        ws = mentorqa.open_workspace(root)
-        try:
-            if verb == "mark":
-                change = ws.mark(f"QIM-SV-{short}", "met", note="checked")
-            else:
-                change = ws.add_evidence(f"QIM-SV-{short}", root / "evidence" / "new.pdf")
-            outcome.append((change.summary, change.replaced, change.warnings))
-            if root == fast:
-                event("upgraded by records" if ws.file.cached_json else "general write")
-        except mentorqa.MentorqaError as exc:
-            outcome.append((str(exc).replace(str(root), "WS"), None, ()))
-        monkeypatch.delenv("MENTORQA_NO_CACHE", raising=False)
-    assert outcome[0] == outcome[1]
-    for name in ("mentorqa.yaml", "mentorqa.evidence.tsv"):
-        a, b = fast / name, general / name
-        assert a.exists() == b.exists(), name
-        if a.exists():
-            assert a.read_bytes() == b.read_bytes(), name
-    cached, afresh = read_manifest(fast), read_manifest(fast, cache=False)
-    assert cached.manifest == afresh.manifest
-    if cached._document is None:  # answered from the cache: its lines are those of the text
-        assert cached._lines == _lines_with_layout(
-            read_manifest(fast, for_write=True).document.root
-        )
+
+    def write(ws: mentorqa.Workspace, root: Path) -> Any:
+        if verb == "mark":
+            return ws.mark(f"QIM-SV-{short}", "met", note="checked")
+        return ws.add_evidence(f"QIM-SV-{short}", root / "evidence" / "new.pdf")
+
+    quick = both_ways(fast, general, write, monkeypatch)
+    event("upgraded by records" if quick else "general write")
 
 
 def test_a_version_1_manifest_is_upgraded_without_being_parsed_whole(tmp_path: Path) -> None:
