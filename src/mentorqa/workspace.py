@@ -109,14 +109,14 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         cache = ChecksumCache(self.root)
         root, folders = str(self.root.resolve()), _Folders()
         misses: list[str] = []
-        sizes: list[int] = []
+        stats: list[tuple[int, int]] = []
         for file in files:  # (where they are is not kept: at 50,000 files, 30 MB more at peak)
             found = _file_state(root, file, folders)[1]
             if found is not None and cache.known(*found) is None:
                 misses.append(found[0])
-                sizes.append(found[1].st_size)
-        if worth_it(sizes):
-            self._ahead = _Ahead(cache, HashAhead(misses))
+                stats.append((found[1].st_size, found[1].st_mtime_ns))
+        if worth_it([size for size, _ in stats]):
+            self._ahead = _Ahead(cache, HashAhead(misses, stats))
 
     @property
     def manifest(self) -> Manifest:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -94,3 +98,24 @@ def test_plain_lines_do_not_make_the_console(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich would colour it
     assert not stream.plain("QIM-SV-A01: Met (by the service)")
     assert stream._console is None
+
+
+def test_plain_lines_keep_their_order_with_stderr_in_one_log(tmp_path: Path) -> None:
+    """stdout piped is block-buffered: a plain line is flushed as rich flushes its own, so a
+    log that takes both streams (2>&1) has the summary before the replaced judgement."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    ws = tmp_path / "ws"
+    mentorqa = [sys.executable, "-m", "mentorqa"]
+    subprocess.run([*mentorqa, "init", str(ws), "--framework", "qim", "--name", "R"], env=env)
+    for note in ("first", "second"):
+        done = subprocess.run(
+            [*mentorqa, "mark", "QIM-SV-A01", "partly-met", "--note", note, "-w", str(ws)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    assert done.stdout.splitlines() == [
+        "QIM-SV-A01: Partly met (by the service)",
+        "(was Partly met, note 'first')",
+    ]

@@ -17,7 +17,7 @@ import pytest
 
 import mentorqa
 from mentorqa.store import hashing
-from mentorqa.store.files import sha256_of
+from mentorqa.store.files import ChecksumCache, sha256_of
 from mentorqa.store.hashing import HashAhead, worth_it
 
 from ..conftest import run
@@ -149,9 +149,9 @@ class Seen(HashAhead):
 
     started: ClassVar[list[list[str]]] = []
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], stats: list[tuple[int, int]] | None = None) -> None:
         Seen.started.append(paths)
-        super().__init__(paths)
+        super().__init__(paths, stats)
 
 
 def first_check_workspace(qim_ws: Path) -> list[Path]:
@@ -246,3 +246,20 @@ def test_the_check_command_hashes_ahead_too(qim_ws: Path, monkeypatch: pytest.Mo
     result = run("check", "-w", qim_ws)
     assert result.exit_code == 0, result.stderr
     assert [len(paths) for paths in Seen.started] == [len(made)]
+
+
+def test_a_file_changed_after_it_was_given_is_hashed_again(tmp_path: Path) -> None:
+    """The helper may read a file before it changes: its checksum is kept only while the file's
+    size and modification time are those it had when it was given (else the cache would keep an
+    old checksum under the new size and time, and trust it from then on)."""
+    made = files(tmp_path, 70, 2000)
+    paths = [str(p) for p in made]
+    stats = [(p.stat().st_size, p.stat().st_mtime_ns) for p in made]
+    ahead = HashAhead(paths, stats)
+    until(lambda: ahead.done == len(paths))  # every file read as it was
+    made[5].write_bytes(b"y" * 2000)  # the same size, edited after
+    os.utime(made[5], ns=(stats[5][1] + 10**9, stats[5][1] + 10**9))
+    cache = ChecksumCache(tmp_path)
+    found = cache.checksums([(str(p), os.stat(p)) for p in made], ahead)
+    assert found == {str(p): sha256(p) for p in made}
+    assert cache.known(str(made[5]), os.stat(made[5])) == sha256(made[5])

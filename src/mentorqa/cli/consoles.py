@@ -75,7 +75,9 @@ class Stream:
         ``warning:``, in ``style`` on a terminal); on stderr, always on one line."""
         whole = f"{label} {text}" if label else text
         if self.plain(whole):
-            self.file.write(whole + "\n")
+            stream = self.file
+            stream.write(whole + "\n")
+            stream.flush()  # as rich does: stdout's lines stay in order with stderr's
             return
         from ..views.terminal import esc
 

@@ -261,7 +261,12 @@ class ChecksumCache:
                 missing.append((file, info))
             else:
                 found[file] = cached
-        hashed = ahead.finish(_readable_sha256) if ahead is not None else {}
+        hashed: dict[str, str | None] = {}
+        if ahead is not None:
+            found = ahead.finish(_readable_sha256)
+            for file, info in missing:  # (a file changed since it was given is hashed again)
+                if ahead.taken(found, file, info.st_size, info.st_mtime_ns):
+                    hashed[file] = found[file]
         rest = [(file, info) for file, info in missing if file not in hashed]
         hashed.update(zip((file for file, _ in rest), _hash_all(rest), strict=True))
         for file, info in missing:

@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import threading
+from array import array
 from collections.abc import Callable
 
 HELLO = b"mentorqa hashes 1"
@@ -66,12 +67,16 @@ def _encoded(path: str) -> bytes:
 class HashAhead:
     """A helper process hashing ``paths`` in order; :meth:`finish` gives every checksum."""
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], stats: list[tuple[int, int]] | None = None) -> None:
+        """``stats``: each path's size and modification time (ns) before it was given here; a
+        checksum is taken for a file only while they still hold (see :meth:`taken`)."""
         self.paths = paths
+        self._before = array("q", [n for pair in stats or () for n in pair])
         # The helper's results in the order of paths, compactly (at 50,000 files a list of
         # hex strings was 6 MB at the command's peak): 32 bytes each, zeros for unreadable.
         self._digests = bytearray()
         self._unreadable: set[int] = set()
+        self._index: dict[str, int] | None = None
         self.proc: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         if not paths or not sys.executable or getattr(sys, "frozen", False):
@@ -128,6 +133,19 @@ class HashAhead:
         self.stop()
         done = self.done
         return {path: self._result(n) if n < done else mine[n] for n, path in enumerate(self.paths)}
+
+    def taken(self, found: dict[str, str | None], path: str, size: int, mtime_ns: int) -> bool:
+        """Whether ``found`` (from :meth:`finish`) holds ``path``'s checksum for the file as it
+        is now: its size and modification time are those it had before the helper could read
+        it (else it changed meanwhile, and is hashed again)."""
+        if path not in found:
+            return False
+        if not self._before:
+            return True
+        if self._index is None:
+            self._index = {p: n for n, p in enumerate(self.paths)}
+        n = self._index[path]
+        return (self._before[2 * n], self._before[2 * n + 1]) == (size, mtime_ns)
 
     @property
     def done(self) -> int:
