@@ -340,9 +340,6 @@ def _ready_to_write() -> None:
     yamlio.prepare()
 
 
-_Located = tuple[FileState, tuple[str, os.stat_result] | None]
-
-
 @dataclass
 class _Ahead:
     """Hashing begun during a first read: the checksum cache it consulted, and the helper
@@ -352,7 +349,9 @@ class _Ahead:
     hashing: HashAhead
 
 
-def _file_state(root: str, file: str, folders: _Folders) -> _Located:
+def _file_state(
+    root: str, file: str, folders: _Folders
+) -> tuple[FileState, tuple[str, os.stat_result] | None]:
     """A file's state where its place settles it, else its real path and status to hash.
 
     Paths are plain strings here: a check over thousands of files spent most of its time

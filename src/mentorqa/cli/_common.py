@@ -28,14 +28,6 @@ def report_error(exc: MentorqaError) -> None:
         err.line(str(problem), "error:", "bold red")
 
 
-def one_line(text: str) -> str:
-    """Text for one ``error:`` line: markup escaped, and no line break (``\\n``, U+2028...)
-    or control character of the text's own can start a forged second line."""
-    from ..views.terminal import esc
-
-    return esc(text.replace("\n", "\\n"))
-
-
 # Value kinds as a non-programmer reads them: recent typer prints <str>, <int>, <path>, and
 # <bool> beside on/off flags, which reads as if a value had to be typed after them.
 _PLAIN_TYPES = {"<str>": "TEXT", "<int>": "NUMBER", "<path>": "PATH", "<float>": "NUMBER"}
@@ -114,7 +106,7 @@ class Group(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":
                 exc.show()  # the help itself
             else:
-                err.print(f"[bold red]error:[/] {one_line(_usage_message(exc))}")
+                err.line(_usage_message(exc), "error:", "bold red")
             sys.exit(exc.exit_code)
         except typer.Abort:
             err.print("Aborted.")

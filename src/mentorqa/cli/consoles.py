@@ -72,7 +72,9 @@ class Stream:
 
     def line(self, text: str, label: str = "", style: str = "") -> None:
         """Print workspace ``text`` as it is written, after ``label`` (a word such as
-        ``warning:``, in ``style`` on a terminal); on stderr, always on one line."""
+        ``warning:``, in ``style`` on a terminal); on stderr, always on one line: no line
+        break (``\\n``, U+2028...) or control character of the text's own can start a forged
+        second ``error:`` line."""
         whole = f"{label} {text}" if label else text
         if self.plain(whole):
             stream = self.file

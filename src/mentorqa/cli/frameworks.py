@@ -16,7 +16,6 @@ from ._common import (
     JsonOption,
     WorkspaceOption,
     err,
-    one_line,
     out,
     print_json,
     report_error,
@@ -44,7 +43,7 @@ def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
 
     found, problems = discover(_workspace_root(workspace))
     for problem in problems:
-        err.print(f"warning: skipped a broken framework file: {one_line(str(problem))}")
+        err.line(f"skipped a broken framework file: {problem}", "warning:")
     if json:
         print_json(data.frameworks(found))
     else:

@@ -511,12 +511,14 @@ def upgraded(current: ManifestFile) -> ManifestFile | None:
     effective = facts_of(manifest)
     if any(len(seen) != 1 for seen in effective.values()):
         return None  # a file whose entries disagree keeps its facts: the general write
-    version = _version_line(current.text, current._lines)
+    # Where each line starts: '1' becomes '2' in place, and from the last record up each patch
+    # leaves the lines before it where they were.
+    starts = line_starts(current.text)
+    version = _version_line(current.text, current._lines, starts)
     if version is None:
         return None
-    text = current.text[: version[0]] + version[1] + current.text[version[2] :]
+    text = current.text[:version] + str(MANIFEST_VERSION) + current.text[version + 1 :]
     lines = copied(current._lines)  # (the read's own stays as it was, whatever happens)
-    starts = line_starts(text)  # from the last record up, each patch leaves those before it
     for indicator, record in reversed(manifest.indicators.items()):
         if not record.evidence:
             continue
@@ -544,24 +546,17 @@ def upgraded(current: ManifestFile) -> ManifestFile | None:
     return up
 
 
-def _version_line(text: str, lines: Any) -> tuple[int, str, int] | None:
-    """Where ``mentorqa: 1`` is written and what it becomes, if it is written plainly."""
+def _version_line(text: str, lines: Any, starts: list[int]) -> int | None:
+    """Where the ``1`` of ``mentorqa: 1`` is, if it is written plainly on its line."""
     try:
         line = lines[1]["mentorqa"][0]
     except (TypeError, KeyError, IndexError):
         return None
-    if not isinstance(line, int) or line < 1:
+    if not isinstance(line, int) or not 1 <= line <= len(starts):
         return None
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return None
-    end = text.find("\n", start)
-    found = _VERSION_1.fullmatch(text, start, end if end != -1 else len(text))
-    if found is None:
-        return None
-    return found.start(1), str(MANIFEST_VERSION), found.end(1)
+    end = starts[line] - 1 if line < len(starts) else len(text)
+    found = _VERSION_1.fullmatch(text, starts[line - 1], end)
+    return found.start(1) if found is not None else None
 
 
 _UPGRADE_PLAIN = frozenset("#{[")  # what a record upgraded on its own may not hold
