@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 MENTORQA = [sys.executable, "-m", "mentorqa"]
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]  # the repository
+SRC = ROOT / "src"
 # The evidence table as this version writes it (written here by hand: the benches also run
 # other versions' sources, so they do not import the library for it).
 EVIDENCE_TABLE = "mentorqa.evidence.tsv"

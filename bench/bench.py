@@ -29,6 +29,7 @@ from pathlib import Path
 from _workspace import (  # bench/, the script's own folder
     EVIDENCE_TABLE,
     MENTORQA,
+    ROOT,
     SRC,
     TABLE_HEADER,
     as_installed,
@@ -38,9 +39,8 @@ from _workspace import (  # bench/, the script's own folder
 
 def worktree(ref: str, into: Path) -> Path:
     """The sources of ``ref`` in a temporary git worktree."""
-    root = Path(__file__).resolve().parents[1]
     subprocess.run(
-        ["git", "-C", str(root), "worktree", "add", "--detach", str(into), ref],
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(into), ref],
         check=True,
         capture_output=True,
     )
@@ -163,9 +163,8 @@ def main() -> None:
             print(line)
     finally:
         if options.compare:
-            root = Path(__file__).resolve().parents[1]
             subprocess.run(
-                ["git", "-C", str(root), "worktree", "remove", "--force", str(temp / "other")],
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(temp / "other")],
                 capture_output=True,
             )
         shutil.rmtree(temp, ignore_errors=True)

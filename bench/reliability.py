@@ -25,12 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _workspace import as_installed  # bench/, the script's own folder
+from _workspace import ROOT as REPO  # bench/, the script's own folder
+from _workspace import as_installed
 
-REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere: the harness lives in tests/
 
-from tests.reliability._harness import (  # noqa: E402 - needs the path set above
+from tests.reliability._harness import (
     WRITERS,
     build_workspace,
     cli_env,

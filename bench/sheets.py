@@ -25,9 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _workspace import MENTORQA, as_installed  # bench/, the script's own folder
-
-ROOT = Path(__file__).resolve().parents[1]
+from _workspace import MENTORQA, ROOT, as_installed  # bench/, the script's own folder
 
 
 def timed(

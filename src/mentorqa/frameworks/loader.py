@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from .. import __version__
 from ..errors import FrameworkError, MentorqaError
-from ..store.files import cache_dir
+from ..store.files import cache_dir, keep_cached
 from ..store.text import read_text
 from . import model
 from .model import Framework
@@ -65,11 +64,5 @@ def load_framework(path: Path) -> Framework:
     framework, dumped = _validated(text, path)
     _MEMORY[key] = framework
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temp = cached.with_suffix(f".{os.getpid()}.tmp")
-            temp.write_text(dumped, encoding="utf-8")
-            os.replace(temp, cached)
-        except OSError:
-            pass  # a read-only home is fine: the cache only saves time
+        keep_cached(cached, dumped)
     return framework

@@ -21,6 +21,9 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 # The pydantic-free mixins a plain model also inherits (their methods are shared, not copied).
 MIXINS = {"Framework": "FrameworkLookups", "Offset": "OffsetWords"}
+# Models without __slots__ (the framework caches its look-ups in a __dict__): one object each,
+# decoded through the constructor (a slot setter needs a slot).
+UNSLOTTED = {"Framework"}
 
 
 def _models(module: types.ModuleType) -> list[type[BaseModel]]:
@@ -185,7 +188,7 @@ class _Writer:
         doc = model.__dict__.get("__doc__")
         if doc:
             lines += [f"    {_docstring(doc)}", ""]
-        if name != "Framework":  # the framework caches its look-ups in a __dict__
+        if name not in UNSLOTTED:
             lines.append(f"    __slots__ = {tuple(fields)!r}")
         lines.append(f"    _fields = {tuple(fields)!r}")
         defaults = {n: self.default(f) for n, f in fields.items()}
@@ -220,7 +223,7 @@ class _Writer:
             for field_name, field in fields.items()
         }
         head = ["", "", f"def _{name}(d: dict[str, Any]) -> {name}:"]
-        if name == "Framework":  # one object: built through its constructor
+        if name in UNSLOTTED:
             body = [f"        {field}={value}," for field, value in values.items()]
             return [*head, f"    return {name}(", *body, "    )"]
         # Many objects (50,000 evidence entries): each slot set directly, with no keyword
@@ -230,8 +233,10 @@ class _Writer:
         return ["", *setters, *head, f"    o = new({name})", *body, "    return o"]
 
 
-# Model settings conform.py judges as pydantic does (an unknown key is left to pydantic).
+# Model settings conform.py judges as pydantic does (an unknown key is left to pydantic);
+# pydantic 2.11 to 2.13 spell populate_by_name out as the two _BOTH_WAYS, set to True.
 _SAFE_CONFIG = {"extra", "frozen", "populate_by_name", "json_schema_extra"}
+_BOTH_WAYS = {"validate_by_alias", "validate_by_name"}
 
 
 def _judged_alike(model: type[BaseModel]) -> None:
@@ -244,7 +249,8 @@ def _judged_alike(model: type[BaseModel]) -> None:
     for kind in ("field_serializers", "model_serializers", "computed_fields"):
         if getattr(found, kind, None):
             raise TypeError(f"{model.__name__}: {kind} change the dump conform.py writes")
-    unsafe = set(model.model_config) - _SAFE_CONFIG
+    config: dict[str, Any] = dict(model.model_config)
+    unsafe = {k for k in config if k not in _SAFE_CONFIG and not (k in _BOTH_WAYS and config[k])}
     if unsafe:
         raise TypeError(f"{model.__name__}: settings {sorted(unsafe)} unknown to conform.py")
     for name, field in model.model_fields.items():
@@ -323,12 +329,13 @@ def generate(which: str) -> str:
     ]
     if which == "manifest":
         forms = ", ".join(f"{m.__name__!r}: _{m.__name__}_form" for m in models)
+        decoders = ", ".join(f"{m.__name__!r}: _{m.__name__}" for m in models)
         lines += [
             "",
             "",
             f"FORM = _{entry}_form  # the whole manifest's, for conform.patched",
             f"FORMS: dict[str, Form] = {{{forms}}}",
-            f"DECODERS: dict[str, Any] = {{{forms.replace('_form', '')}}}",
+            f"DECODERS: dict[str, Any] = {{{decoders}}}",
         ]
     return "\n".join(lines) + "\n"
 

@@ -325,13 +325,19 @@ def installed(library: str) -> tuple[str, int]:
 
 
 def keep_cached(path: Path, data: str | bytes) -> None:
-    """Write an entry of the user's cache folder atomically; a read-only home is fine (the
-    cache only saves time)."""
+    """Write an entry of the user's cache folder atomically (readers see the old entry or the
+    new one), but without waiting for the disk: a lost entry only costs time, as a read-only
+    home does."""
+    import threading
+
+    temp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        temp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(temp, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 def cache_dir(kind: str) -> Path | None:

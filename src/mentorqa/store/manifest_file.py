@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -33,7 +32,7 @@ from .evidence_table import (
     split,
     unrecorded,
 )
-from .files import cache_dir, write_atomic
+from .files import cache_dir, keep_cached, write_atomic
 from .lines import line_of
 from .text import read_text
 
@@ -307,13 +306,7 @@ class _Cache:
             text = kept[1] if kept is not None and kept[0] is record else json.dumps(record)
             parts.append(f"{json.dumps(indicator)}\t{text}")
         parts.append("")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            temp.write_text("\n".join(parts), encoding="utf-8")
-            os.replace(temp, self.file)
-        except OSError:
-            pass  # a read-only home is fine: the cache only saves time
+        keep_cached(self.file, "\n".join(parts))
 
 
 def save_manifest(current: ManifestFile, data: dict[str, Any]) -> ManifestFile:

@@ -58,12 +58,12 @@ class Region:
         self.at = ids[-1] if self.new else indicator  # the record whose lines are cut out
         place = ids.index(self.at)
         self.start = children[self.at][0]
+        starts = line_starts(text) if starts is None else starts
         if place + 1 < len(ids):
             self.end = children[ids[place + 1]][0]
         else:  # the last record: up to the file's next key, or its end
             after = [pair[0] for name, pair in top.items() if pair[0] > key_line]
-            self.end = min(after) if after else text.count("\n") + 1
-        starts = line_starts(text) if starts is None else starts
+            self.end = min(after) if after else len(starts)
         if not 1 < self.start < self.end <= len(starts):
             return
         self.first, self.last = starts[self.start - 1], starts[self.end - 1]

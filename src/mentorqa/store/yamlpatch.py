@@ -76,7 +76,7 @@ class _Patcher:
         # an unchanged branch is recognised by one comparison instead of being rebuilt.
         self.values: dict[int, object] = {} if old is None else {id(root): old}
         self.tainted = self._tainted(root) if "&" in text else set()
-        self.layout = layout or Layout.measure(_nodes(root))
+        self.layout = Layout.measure(_nodes(root)) if layout is None else layout
 
     # --- reading the tree
 
