@@ -76,6 +76,40 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
     )
 
 
+def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
+    """main() pauses the garbage collector while the command is imported and built, freezes
+    what start-up loaded, and lets it run again for the command itself and afterwards; a
+    caller that had paused it finds it paused still."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "import mentorqa.cli.root as root\n"
+        "seen = []\n"
+        "build = root._build\n"
+        "def spy(name):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return build(name)\n"
+        "root._build = spy\n"
+        "if sys.argv[1] == 'off':\n    gc.disable()\n"
+        "sys.argv[1:2] = []\n"
+        "from mentorqa.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(seen, gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)\n"
+    )
+
+    def states(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    cost = ("cost", "--framework", "qim", "--turnover", "50000")
+    assert states("on", *cost) == "[False] True True"
+    assert states("off", *cost) == "[False] False True"
+
+
 def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
     """typer would convert each value through a pydantic TypeAdapter; text, paths and flags are
     converted directly (cli/params.py), so a read on cached files loads no pydantic at all, nor

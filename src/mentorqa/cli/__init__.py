@@ -7,6 +7,7 @@ The command tree lives in :mod:`.root`; it is imported only when a command runs,
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -30,13 +31,34 @@ def main() -> None:
         cached = helpcache.lookup(sys.argv[1:])
         if cached is not None and cached.replay():
             return
-    from .root import app
+    # Starting up creates tens of thousands of objects that live until the end of the
+    # run; the collector would walk them again and again. It is paused until the command is
+    # built, then the survivors are frozen out of its sight and it runs again (resume()).
+    global _paused
+    _paused = gc.isenabled()
+    gc.disable()
+    try:
+        from .root import app
 
-    if cached is None:
-        app(prog_name="mentorqa")
-    else:
-        with cached.recording():
+        if cached is None:
             app(prog_name="mentorqa")
+        else:
+            with cached.recording():
+                app(prog_name="mentorqa")
+    finally:
+        resume()
+
+
+_paused = False  # whether main() paused the collector
+
+
+def resume() -> None:
+    """Freeze what start-up loaded, and let the collector run again if main() paused it."""
+    global _paused
+    gc.freeze()
+    if _paused:
+        _paused = False
+        gc.enable()
 
 
 def __getattr__(name: str) -> Any:

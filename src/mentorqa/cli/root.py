@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 from typing import Any
 
@@ -10,7 +9,7 @@ import typer
 import typer.main
 
 from .. import __version__
-from . import params
+from . import params, resume
 from ._common import Group
 
 # Commands grouped as a service meets them: start, record, see where you stand, plan and report.
@@ -74,8 +73,9 @@ def _build(name: str) -> Any:
         holder.command(name, rich_help_panel=panel)(target)
     command = typer.main.get_group(holder).commands[name]
     params.install(command)  # text, paths and flags are converted without pydantic
-    # What is loaded by now lives until the end of the run: the collector stops walking it.
-    gc.freeze()
+    # What is loaded by now lives until the end of the run: the collector stops walking it,
+    # and runs again if main() paused it while the command was imported and built.
+    resume()
     return command
 
 
