@@ -22,15 +22,13 @@ from .frameworks import Found, Framework, get
 from .layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION
 from .manifest import Manifest
 from .recording.base import Draft, resolve_sector
-from .recording.mapping import MapWrites
+from .recording.deferred import MapWrites, SheetWrites
 from .recording.migrate import MigrateWrites
 from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
-from .recording.sheets import SheetWrites
 from .recording.visit import VisitWrites
 from .rules.evidence import FileState, is_private
 from .rules.indicators import blank
-from .rules.levels import resolve_level
 from .store.files import (
     ChecksumCache,
     find_root,
@@ -210,7 +208,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         from .assessment import assess
 
         fw = self.framework
-        wanted = resolve_level(fw, level) if level is not None else None
+        wanted = _level(fw, level)
         states = self.evidence_states() if files else None
         return assess(fw, self.manifest, today(), states, wanted)
 
@@ -218,7 +216,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         """Progress per level and area and what is missing (``mentorqa status``)."""
         from . import results
 
-        wanted = resolve_level(self.framework, level) if level is not None else None
+        wanted = _level(self.framework, level)
         return results.Status(self.assess(wanted), wanted)
 
     def check(self, level: str | None = None, strict: bool = False) -> results.Verdict:
@@ -230,7 +228,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         from . import results
 
         with self._hashing_ahead():
-            wanted = resolve_level(self.framework, level) if level is not None else None
+            wanted = _level(self.framework, level)
             found = results.verdict(self.assess(wanted, files=True), wanted, strict)
         located = tuple(_place(f, self.file) for f in found.findings)
         return results.Verdict(found.assessment, located, strict)
@@ -328,6 +326,15 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
             if draft.data != current.document.data:
                 self._file = save_manifest(current, draft.data)
         return outcome
+
+
+def _level(framework: Framework, level: str | None) -> str | None:
+    """The level a reader asked for, by its id (None for all); the rules load on first use."""
+    if level is None:
+        return None
+    from .rules.levels import resolve_level
+
+    return resolve_level(framework, level)
 
 
 def _ready_to_write() -> None:

@@ -12,7 +12,6 @@ from ..store.files import cache_dir, keep_cached
 from ..store.text import read_text
 from . import model
 from .model import Framework
-from .validate import check
 
 _MEMORY: dict[str, Framework] = {}
 
@@ -26,6 +25,7 @@ def _validated(text: str, path: Path) -> tuple[Framework, str]:
     """The framework and its validated JSON dump (what the cache keeps)."""
     from ..spec.framework import Framework as Schema
     from ..store.yamlio import parse_document, validate
+    from .validate import check
 
     try:
         document = parse_document(text, path)

@@ -26,10 +26,11 @@ from ..rules import judgements
 from ..rules.evidence import is_private, needs_evidence
 from ..rules.indicators import IndicatorResult, indicator_results
 from ..values import SCHEMA_VERSION, today
-from .base import Draft, Recorder, entry
+from .base import Draft, entry
 
 if TYPE_CHECKING:  # mapping files are read only by 'map'
     from ..frameworks.mappings import FoundMapping, Relation
+    from .deferred import MapWrites
 
 # Relations whose source judgement settles the target's; the others point to evidence only.
 CARRYING = ("equal", "superset")
@@ -150,59 +151,41 @@ class MapResult:
         }
 
 
-class MapWrites(Recorder):
-    """Judgements carried over from another framework's workspace."""
-
-    @property
-    def framework(self) -> Framework:
-        raise NotImplementedError
-
-    def _other(self, source: Path | str) -> tuple[Path, Framework, Manifest]:
-        """Another workspace's folder, framework and manifest (the workspace opens it)."""
-        raise NotImplementedError
-
-    def map_from(self, source: Path | str, *, apply: bool = False) -> MapResult:
-        """Propose this workspace's judgements and evidence from the workspace at ``source``
-        (another framework's), through the mapping file relating the two frameworks.
-
-        With ``apply``, records the service's own judgement where an ``equal`` or ``superset``
-        relation settles it and the service has none yet, in one write. Never an assessor's.
-        """
-        root, theirs, their_manifest = self._other(source)
-        if root.resolve() == self.root.resolve():
-            raise UsageError("--from names this workspace; give another framework's workspace")
-        ours = self.framework
-        if theirs.id == ours.id:
-            raise UsageError(
-                f"both workspaces use the framework {ours.id}; 'mentorqa map' relates two "
-                f"frameworks (to move to another version of {ours.id}, use 'mentorqa migrate')"
-            )
-        from ..frameworks.mappings import find_mapping
-
-        found = find_mapping(
-            theirs.id, ours.id, self.root, frameworks={f.id: f for f in (theirs, ours)}
+def map_from(ws: MapWrites, source: Path | str, *, apply: bool = False) -> MapResult:
+    """What :meth:`MapWrites.map_from` does (this module is loaded on its first use)."""
+    root, theirs, their_manifest = ws._other(source)
+    if root.resolve() == ws.root.resolve():
+        raise UsageError("--from names this workspace; give another framework's workspace")
+    ours = ws.framework
+    if theirs.id == ours.id:
+        raise UsageError(
+            f"both workspaces use the framework {ours.id}; 'mentorqa map' relates two "
+            f"frameworks (to move to another version of {ours.id}, use 'mentorqa migrate')"
         )
-        recorded = {r.id: r for r in indicator_results(theirs, their_manifest, today())}
-        related = _counterparts(found.relations, recorded)
-        shown = _shown(found, self.root)
-        if not apply:
-            proposals = _proposals(related, ours, self.manifest, theirs.id, applying=False)
-            return MapResult(ours.id, theirs.id, shown, found, proposals, applied=False)
-        decided: list[Proposal] = []
+    from ..frameworks.mappings import find_mapping
 
-        def change(draft: Draft) -> tuple[str, str | None]:
-            proposals = _proposals(related, draft.framework, draft.manifest, theirs.id, True)
-            for p in proposals:
-                if p.outcome == "recorded":
-                    record = draft.mapping("indicators", p.indicator)
-                    record["self"] = entry(status=p.status, note=p.note, date=today())
-            decided.extend(proposals)
-            count = sum(1 for p in proposals if p.carried)
-            return f"Recorded {count} judgement(s) from the {theirs.id} workspace.", None
+    found = find_mapping(theirs.id, ours.id, ws.root, frameworks={f.id: f for f in (theirs, ours)})
+    recorded = {r.id: r for r in indicator_results(theirs, their_manifest, today())}
+    related = _counterparts(found.relations, recorded)
+    shown = _shown(found, ws.root)
+    if not apply:
+        proposals = _proposals(related, ours, ws.manifest, theirs.id, applying=False)
+        return MapResult(ours.id, theirs.id, shown, found, proposals, applied=False)
+    decided: list[Proposal] = []
 
-        done = self._change(change)
-        wanted = _evidence_wanted(ours, done.manifest, decided)
-        return MapResult(ours.id, theirs.id, shown, found, tuple(decided), True, wanted)
+    def change(draft: Draft) -> tuple[str, str | None]:
+        proposals = _proposals(related, draft.framework, draft.manifest, theirs.id, True)
+        for p in proposals:
+            if p.outcome == "recorded":
+                record = draft.mapping("indicators", p.indicator)
+                record["self"] = entry(status=p.status, note=p.note, date=today())
+        decided.extend(proposals)
+        count = sum(1 for p in proposals if p.carried)
+        return f"Recorded {count} judgement(s) from the {theirs.id} workspace.", None
+
+    done = ws._change(change)
+    wanted = _evidence_wanted(ours, done.manifest, decided)
+    return MapResult(ours.id, theirs.id, shown, found, tuple(decided), True, wanted)
 
 
 def _shown(found: FoundMapping, root: Path) -> str:

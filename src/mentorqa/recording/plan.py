@@ -9,16 +9,20 @@ from typing import Any
 
 from ..errors import UsageError, resolve
 from ..frameworks.model import Framework
-from ..rules import plan
-from ..rules.timeline import happened
 from ..values import today
 from .base import Change, Draft, Recorder, append_new, entry
+
+# The plan's rules (rules.plan, and the timeline under them) are imported by the writes that
+# use them: a workspace carries these methods, and most runs record something else.
 
 
 class PlanWrites(Recorder):
     """The improvement plan's priorities and notes, its agreement, and the signed statement."""
 
     def _plan_change(self, edit: Callable[[Draft, list[Any]], str]) -> Change:
+        from ..rules import plan
+        from ..rules.timeline import happened
+
         def change(draft: Draft) -> tuple[str, str | None]:
             plan.rules_of(draft.framework)
             summary = edit(draft, draft.sequence("plan", "priorities"))
@@ -39,6 +43,8 @@ class PlanWrites(Recorder):
         target: dt.date | None = None,
     ) -> Change:
         def edit(draft: Draft, priorities: list[Any]) -> str:
+            from ..rules import plan
+
             rules = plan.rules_of(draft.framework)
             if len(priorities) >= rules.max_priorities:
                 raise UsageError(
@@ -98,6 +104,8 @@ class PlanWrites(Recorder):
         """Record the plan as agreed; refused while it breaks the plan's rules."""
 
         def edit(draft: Draft, priorities: list[Any]) -> str:
+            from ..rules import plan
+
             rules = plan.rules_of(draft.framework)
             draft.mapping("dates")[rules.agreed_event] = date
             return f"{rules.name} agreed on {date.isoformat()}."
@@ -109,6 +117,8 @@ class PlanWrites(Recorder):
         revised plan needs agreeing again (NQMS: the mini-review updates the plan)."""
 
         def change(draft: Draft) -> tuple[str, str | None]:
+            from ..rules import plan
+
             rules = plan.rules_of(draft.framework)
             dates = draft.mapping("dates")
             agreed = dates.get(rules.agreed_event)

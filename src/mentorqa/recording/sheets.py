@@ -252,23 +252,19 @@ class SheetImport:
         }
 
 
-class SheetWrites(Recorder):
-    """Judgements from a spreadsheet."""
+def import_sheet(ws: Recorder, file: Path | str, *, dry_run: bool = False) -> SheetImport:
+    """What :meth:`SheetWrites.import_sheet` does (this module is loaded on its first use)."""
+    table = read_table(Path(file))  # read before taking the lock: a big sheet takes time
 
-    def import_sheet(self, file: Path | str, *, dry_run: bool = False) -> SheetImport:
-        """Set the judgements a sheet gives (``mentorqa import``). Every bad cell is reported
-        at once with its place and nothing is written; ``dry_run`` only says what would change."""
-        table = read_table(Path(file))  # read before taking the lock: a big sheet takes time
+    def change(draft: Draft) -> SheetImport:
+        rows, found = plan(table, draft.framework, draft.data.get("indicators") or {})
+        if not dry_run:
+            for c in found:
+                draft.mapping("indicators", c.indicator)[c.by] = c.after
+        return SheetImport(Path(file), rows, tuple(found), draft.framework, dry_run)
 
-        def change(draft: Draft) -> SheetImport:
-            rows, found = plan(table, draft.framework, draft.data.get("indicators") or {})
-            if not dry_run:
-                for c in found:
-                    draft.mapping("indicators", c.indicator)[c.by] = c.after
-            return SheetImport(Path(file), rows, tuple(found), draft.framework, dry_run)
-
-        done: SheetImport = self._write(change)
-        return done
+    done: SheetImport = ws._write(change)
+    return done
 
 
 def plan(
