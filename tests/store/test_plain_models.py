@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 import mentorqa
 from mentorqa.frameworks import get
+from mentorqa.frameworks.loader import SHIPPED
 from mentorqa.plain import data as plain
+from mentorqa.resources import bundled_dir
 from mentorqa.spec import framework_from, manifest_from
-from mentorqa.spec.generate import TARGETS, generate
+from mentorqa.spec.generate import TARGETS, generate, shipped
 from mentorqa.store.lines import line_of
 from mentorqa.store.yamlio import LINES_DEPTH, line_tree, parse_document
 
@@ -28,6 +30,47 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
 def test_the_generated_models_are_up_to_date(which: str) -> None:
     """Edit src/mentorqa/spec/, then run 'python -m mentorqa.spec.generate'."""
     assert TARGETS[which].read_text(encoding="utf-8") == generate(which)
+
+
+def test_the_shipped_frameworks_are_up_to_date() -> None:
+    """Edit a bundled framework (or the version), then run 'python -m mentorqa.spec.generate'."""
+    entries = shipped()
+    assert set(SHIPPED.glob("*.json")) == set(entries)
+    assert {p.stem for p in entries} >= {"qim", "nqms"}
+    for path, text in entries.items():
+        assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), path.name
+
+
+def test_a_shipped_framework_answers_only_for_the_text_it_was_validated_from(
+    tmp_path: Path,
+) -> None:
+    """A first run decodes the bundled framework it ships validated, without pydantic; a copy
+    differing by one word (of the same file name) is validated as any framework file is."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from mentorqa.frameworks.loader import load_framework\n"
+        "framework = load_framework(Path(sys.argv[1]))\n"
+        "print(framework.name, 'pydantic' in sys.modules)\n"
+    )
+    bundled = bundled_dir("frameworks") / "qim.yaml"
+    edited = tmp_path / "mine" / "qim.yaml"
+    edited.parent.mkdir()
+    text = bundled.read_text(encoding="utf-8")
+    edited.write_text(text.replace("name: Quality in Mentoring", "name: Our Mentoring", 1))
+
+    def loaded(path: Path) -> str:
+        env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": ""}
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert loaded(bundled) == "Quality in Mentoring False"
+    assert loaded(edited) == "Our Mentoring True"
+    # The edited copy's validation is cached; the shipped framework needed no entry.
+    assert len(list((tmp_path / "cache" / "mentorqa" / "frameworks").iterdir())) == 1
 
 
 def test_plain_models_hold_what_pydantic_validated() -> None:
@@ -75,7 +118,8 @@ def test_a_second_read_comes_from_the_cache_without_yaml_or_pydantic_models(
         loaded: list[str] = json.loads(done.stdout)
         return loaded
 
-    assert modules() == ["mentorqa.spec.framework", "mentorqa.spec.manifest", "yaml"]
+    # The bundled framework ships validated: only the manifest is validated on a first read.
+    assert modules() == ["mentorqa.spec.manifest", "yaml"]
     assert len(cached_files(cache)) == 1
     assert modules() == []  # both the framework and the manifest came from the cache
 

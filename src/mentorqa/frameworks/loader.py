@@ -14,6 +14,11 @@ from . import model
 from .model import Framework
 
 _MEMORY: dict[str, Framework] = {}
+# The bundled frameworks ship validated, one JSON file each (written with the plain models by
+# 'python -m mentorqa.spec.generate'): a first run on a new machine, such as CI on a fresh
+# clone, decodes them as it would a cache entry. A file whose text differs by a byte (edited,
+# or another mentorqa's) has another key and is validated as any other.
+SHIPPED = Path(__file__).parent / "validated"
 
 
 def parse_framework(text: str, path: Path) -> Framework:
@@ -48,7 +53,7 @@ def load_framework(path: Path) -> Framework:
     version; a later run decodes it into the plain model without YAML or pydantic.
     """
     text = read_text(path)
-    key = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+    key = _key(text)
     if key in _MEMORY:
         return _MEMORY[key]
     cache = cache_dir("frameworks")
@@ -61,8 +66,36 @@ def load_framework(path: Path) -> Framework:
         if framework is not None:
             _MEMORY[key] = framework
             return framework
+    framework = _shipped(path, key)
+    if framework is not None:
+        _MEMORY[key] = framework
+        return framework
     framework, dumped = _validated(text, path)
     _MEMORY[key] = framework
     if cached is not None:
         keep_cached(cached, dumped)
     return framework
+
+
+def _key(text: str) -> str:
+    """What a validated framework is kept under: its text and mentorqa's version."""
+    return hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()
+
+
+def _shipped(path: Path, key: str) -> Framework | None:
+    """The validated framework shipped for exactly this text, if there is one."""
+    try:
+        entry = json.loads((SHIPPED / f"{path.stem}.json").read_bytes())
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        return model.decode(entry["framework"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def shipped_entry(path: Path) -> str:
+    """The text of the validated file shipped for the framework file at ``path``."""
+    text = read_text(path)
+    dumped = _validated(text, path)[1]
+    entry = {"key": _key(text), "source": path.name, "framework": json.loads(dumped)}
+    return json.dumps(entry, indent=1, ensure_ascii=False) + "\n"

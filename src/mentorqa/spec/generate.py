@@ -4,6 +4,9 @@ For each pydantic model of ``spec.framework`` and ``spec.manifest`` it writes a 
 with the same fields, types and defaults, and a decoder that builds it from the model's JSON dump
 (``model_dump(mode="json", by_alias=True)``), which is what the caches hold. The generated files
 are not edited by hand; a test fails when they differ from what this module writes.
+
+It also writes the bundled frameworks validated (``frameworks/validated/ID.json``), which a
+first run decodes instead of validating them (see ``frameworks/loader.py``).
 """
 
 from __future__ import annotations
@@ -343,9 +346,28 @@ def generate(which: str) -> str:
 TARGETS = {"framework": PACKAGE / "frameworks" / "model.py", "manifest": PACKAGE / "manifest.py"}
 
 
+def shipped() -> dict[Path, str]:
+    """The validated bundled frameworks, by the file each is shipped in (frameworks/loader.py)."""
+    from ..frameworks.loader import SHIPPED, shipped_entry
+    from ..frameworks.registry import SUFFIXES
+    from ..resources import bundled_dir
+
+    sources = sorted(p for p in bundled_dir("frameworks").iterdir() if p.suffix in SUFFIXES)
+    return {SHIPPED / f"{p.stem}.json": shipped_entry(p) for p in sources}
+
+
 def main() -> None:
     for which, path in TARGETS.items():
         path.write_text(generate(which), encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+    from ..frameworks.loader import SHIPPED
+
+    entries = shipped()  # after the models: the frameworks are decoded by the new ones
+    SHIPPED.mkdir(exist_ok=True)
+    for stale in set(SHIPPED.glob("*.json")) - set(entries):
+        stale.unlink()
+    for path, text in entries.items():
+        path.write_text(text, encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
 
 
