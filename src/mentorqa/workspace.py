@@ -12,14 +12,14 @@ import contextlib
 import datetime as dt
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import MentorqaError, Problem, UnknownFrameworkError, UsageError, resolve
 from .frameworks import Found, Framework, get
-from .layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION
+from .layout import EVIDENCE_TABLE, MANIFEST, MANIFEST_VERSION, PRIVATE_DIR
 from .manifest import Manifest
 from .recording.base import Draft, resolve_sector
 from .recording.deferred import MapWrites, SheetWrites
@@ -105,14 +105,13 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         from .store.hashing import HashAhead, worth_it
 
         cache = ChecksumCache(self.root)
-        root, folders = str(self.root.resolve()), _Folders()
         misses: list[str] = []
         stats: list[tuple[int, int]] = []
-        for file in files:  # (where they are is not kept: at 50,000 files, 30 MB more at peak)
-            found = _file_state(root, file, folders)[1]
-            if found is not None and cache.known(*found) is None:
-                misses.append(found[0])
-                stats.append((found[1].st_size, found[1].st_mtime_ns))
+        # (where they are is not kept: at 50,000 files, 30 MB more at peak)
+        for path, info in _settle(str(self.root.resolve()), files)[1].values():
+            if cache.known(path, info) is None:
+                misses.append(path)
+                stats.append((info.st_size, info.st_mtime_ns))
         if worth_it([size for size, _ in stats]):
             self._ahead = _Ahead(cache, HashAhead(misses, stats))
 
@@ -179,27 +178,18 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         records = self.manifest.indicators.values()  # a first read may start hashing ahead
         ahead = self._ahead  # (left in place until taken: _hashing_ahead stops it otherwise)
         cache = ahead.cache if ahead is not None else ChecksumCache(self.root)
-        states: dict[str, FileState] = {}
-        root = str(self.root.resolve())
-        folders = _Folders()
-        to_hash: dict[str, tuple[str, os.stat_result, str]] = {}
+        recorded: dict[str, str] = {}  # file -> its checksum as first recorded
         for record in records:
             for item in record.evidence:
-                if item.file in states or item.file in to_hash:
-                    continue
-                state, found = _file_state(root, item.file, folders)
-                if found is None:
-                    states[item.file] = state
-                else:
-                    to_hash[item.file] = (*found, item.sha256)
-        sums = cache.checksums(
-            [(path, info) for path, info, _ in to_hash.values()],
-            ahead.hashing if ahead is not None else None,
-        )
+                recorded.setdefault(item.file, item.sha256)
+        states, located = _settle(str(self.root.resolve()), recorded)
+        sums = cache.checksums(list(located.values()), ahead.hashing if ahead is not None else None)
         self._ahead = None
-        for file, (path, _, recorded) in to_hash.items():
+        for file, (path, _) in located.items():
             value = sums.get(path)
-            states[file] = "missing" if value is None else "ok" if value == recorded else "changed"
+            states[file] = (
+                "missing" if value is None else "ok" if value == recorded[file] else "changed"
+            )
         cache.save()
         return states
 
@@ -356,6 +346,51 @@ class _Ahead:
     hashing: HashAhead
 
 
+def _settle(
+    root: str, files: Iterable[str]
+) -> tuple[dict[str, FileState], dict[str, tuple[str, os.stat_result]]]:
+    """The state of each evidence file where its place settles it (outside the workspace, in
+    private/, missing), and the real path and status of the rest, which are to be hashed.
+
+    This runs once per recorded file on every check (50,000 at the largest workspaces), so the
+    usual case is one dictionary look-up and one ``lstat``: a regular file, not a link, whose
+    name cannot make it private, in a folder (resolved once) inside the workspace and out of
+    private/. Anything else is settled by :func:`_file_state`, which this must agree with."""
+    states: dict[str, FileState] = {}
+    located: dict[str, tuple[str, os.stat_result]] = {}
+    folders = _Folders()
+    lstat, regular = os.lstat, stat.S_ISREG
+    for file in files:
+        if file in states or file in located:
+            continue
+        folder, _, name = file.rpartition("/")
+        prefix = folders.plain.get(folder)
+        if prefix is None:
+            prefix = folders.plain_prefix(root, folder)
+        if prefix and name not in _UNPLAIN_NAMES and PRIVATE_DIR not in name:
+            path = prefix + name
+            try:
+                info = lstat(path)
+            except (OSError, ValueError):
+                states[file] = "missing"
+                continue
+            if regular(info.st_mode):
+                located[file] = (path, info)
+                continue
+            if not stat.S_ISLNK(info.st_mode):
+                states[file] = "missing"
+                continue
+        state, found = _file_state(root, file, folders)
+        if found is None:
+            states[file] = state
+        else:
+            located[file] = found
+    return states, located
+
+
+_UNPLAIN_NAMES = ("", ".", "..")
+
+
 def _file_state(
     root: str, file: str, folders: _Folders
 ) -> tuple[FileState, tuple[str, os.stat_result] | None]:
@@ -383,6 +418,26 @@ class _Folders:
 
     def __init__(self) -> None:
         self.real: dict[str, str] = {}
+        self.plain: dict[str, str] = {}  # folder -> its real path and "/", or "" (see _settle)
+
+    def plain_prefix(self, root: str, folder: str) -> str:
+        """The real path of ``folder`` and a "/" if it lies inside ``root`` and nothing in its
+        name can place its files in private/; else "" (its files take the long way)."""
+        prefix = ""
+        if os.sep == "/" and not folder.startswith("/"):
+            try:
+                real = self.real.get(folder)
+                if real is None:
+                    real = self.real[folder] = os.path.realpath(os.path.join(root, folder))
+            except (OSError, ValueError):
+                real = ""
+            inside = root.rstrip("/") + "/"
+            if real == root:
+                prefix = inside
+            elif real.startswith(inside) and PRIVATE_DIR not in real[len(inside) :]:
+                prefix = real + "/"
+        self.plain[folder] = prefix
+        return prefix
 
     def locate(self, root: str, file: str) -> tuple[str, os.stat_result | None]:
         """The real path of ``file`` (relative to ``root``) and its status (of the target, for
