@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from rich.text import Text
 
 from mentorqa.cli.consoles import Stream
 from mentorqa.views.terminal import esc
@@ -40,7 +41,7 @@ _WORD = st.one_of(
 _TEXT = st.lists(_WORD, max_size=14).map(" ".join)
 
 
-def rich_prints(markup: str, stderr: bool) -> str:
+def rich_prints(markup: str | Text, stderr: bool) -> str:
     """What rich prints for ``markup`` on a stream that is not a terminal."""
     sink = io.StringIO()
     console = Console(
@@ -85,6 +86,35 @@ def test_a_line_is_what_rich_prints(
     printed = capsys.readouterr()
     assert (printed.err if stderr else printed.out) == rich_prints(shown, stderr)
     assert (printed.out if stderr else printed.err) == ""
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    parts=st.lists(
+        st.one_of(_TEXT, st.tuples(_TEXT, st.sampled_from(["bold", "bold red", "yellow"]))),
+        min_size=1,
+        max_size=5,
+    ),
+    columns=st.sampled_from([None, "30", "80", "200"]),
+)
+def test_a_styled_line_is_what_rich_prints(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    parts: list[str | tuple[str, str]],
+    columns: str | None,
+) -> None:
+    """Styled parts print, without rich where it would print the bare text, what rich prints
+    of them assembled (their text is never markup: '[/]' in a name is shown as written)."""
+    for forcing in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forcing, raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    capsys.readouterr()
+    Stream().styled(*parts)
+    printed = capsys.readouterr()
+    assert printed.out == rich_prints(Text.assemble(*parts), stderr=False)
 
 
 def test_plain_lines_do_not_make_the_console(monkeypatch: pytest.MonkeyPatch) -> None:

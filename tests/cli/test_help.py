@@ -151,8 +151,9 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
 
 
 def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
-    """rich is loaded by what prints rich output: a write's one-line summary, a JSON document
-    and an error line are printed without it (cli/consoles.py); a table loads it."""
+    """rich is loaded by what prints rich output: a write's one-line summary, a JSON document,
+    an error line and what init says are printed without it (cli/consoles.py); a table loads
+    it."""
     import subprocess
     import sys
 
@@ -178,9 +179,11 @@ def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
         ("status", "--json"),
         ("check", "--json"),
         ("mark", "QIM-XX-A99", "met"),  # an error
+        ("init", str(qim_ws.parent / "new"), "--framework", "qim", "--name", "R [/] M"),
     ):
         loaded, said = rich_loaded(*args)
         assert loaded == "False", (args, said)
+    assert "Created a workspace for R [/] M (Quality in Mentoring)" in said
     assert rich_loaded("status")[0] == "True"  # a table
     (qim_ws / "evidence" / "[b] café.pdf").write_bytes(b"b")
     loaded, said = rich_loaded("evidence", "add", "QIM-SV-A02", "evidence/[b] café.pdf")

@@ -88,6 +88,20 @@ class Stream:
             shown = f"[{style}]{esc(label)}[/] {shown}" if style else f"{esc(label)} {shown}"
         self.print(shown)
 
+    def styled(self, *parts: str | tuple[str, str]) -> None:
+        """Print one line made of ``parts``: text as it is written, or (text, style) for text
+        styled on a terminal. Nothing in the text is markup, so nothing needs escaping; where
+        rich would print the bare text (see :meth:`plain`), rich is not loaded."""
+        whole = "".join(part if isinstance(part, str) else part[0] for part in parts)
+        if self.plain(whole):
+            stream = self.file
+            stream.write(whole + "\n")
+            stream.flush()
+            return
+        from rich.text import Text
+
+        self.print(Text.assemble(*parts))
+
     def plain(self, text: str) -> bool:
         """Whether rich would print ``text`` (as escaped text) exactly as it is, plus a line
         break: nothing for rich to style, wrap or measure."""

@@ -88,8 +88,6 @@ def init(
     At a terminal, asks for what is missing (the framework, the name, the folder, whether the
     process has started); elsewhere a missing --framework or --name is an error.
     """
-    from ..views.terminal import esc
-
     if _stdin_is_terminal():
         answers = _ask(directory, framework, name, turnover, start, cycle)
         directory, framework, name, turnover, start = answers
@@ -102,13 +100,18 @@ def init(
         directory or Path("."), framework, name, turnover=turnover, start=start, cycle=cycle
     )
     fw = ws.framework
-    out.print(f"Created a workspace for [bold]{esc(name)}[/] ({esc(fw.name)}) in {esc(ws.root)}:")
+    out.styled("Created a workspace for ", (name, "bold"), f" ({fw.name}) in {ws.root}:")
     for path in ws.created:
-        out.print(f"  {esc(path.relative_to(ws.root) if path.is_absolute() else path)}")
-    out.print(
-        "Next: [bold]mentorqa eligibility[/] (are you eligible?), [bold]mentorqa cost[/] (what it "
-        "costs), [bold]mentorqa timeline[/] (by when)."
+        out.styled(f"  {path.relative_to(ws.root) if path.is_absolute() else path}")
+    # Two lines, each within 80 columns (as rich wrapped the one line they were, when piped).
+    out.styled(
+        "Next: ",
+        ("mentorqa eligibility", "bold"),
+        " (are you eligible?), ",
+        ("mentorqa cost", "bold"),
+        " (what it costs),",
     )
+    out.styled(("mentorqa timeline", "bold"), " (by when).")
 
 
 Answers = tuple[Path | None, str | None, str | None, float | None, date | None]
