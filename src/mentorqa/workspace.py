@@ -27,7 +27,7 @@ from .recording.migrate import MigrateWrites
 from .recording.plan import PlanWrites
 from .recording.records import RecordWrites
 from .recording.visit import VisitWrites
-from .rules.evidence import FileState, is_private
+from .rules.evidence import FileState, in_private
 from .rules.indicators import blank
 from .store.files import (
     ChecksumCache,
@@ -367,7 +367,8 @@ def _settle(
         prefix = folders.plain.get(folder)
         if prefix is None:
             prefix = folders.plain_prefix(root, folder)
-        if prefix and name not in _UNPLAIN_NAMES and PRIVATE_DIR not in name:
+        plain_name = name not in _UNPLAIN_NAMES and PRIVATE_DIR not in name
+        if prefix and plain_name and not file.startswith("/"):
             path = prefix + name
             try:
                 info = lstat(path)
@@ -403,7 +404,7 @@ def _file_state(
         inside = root.rstrip(os.sep) + os.sep
         if path != root and not path.startswith(inside):
             return "outside", None
-        if is_private(path[len(inside) :].replace(os.sep, "/")):
+        if in_private(path[len(inside) :].replace(os.sep, "/")):
             return "private", None  # a link from evidence/ into private/ is private too
         if info is None or not stat.S_ISREG(info.st_mode):
             return "missing", None

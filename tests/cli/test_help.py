@@ -78,8 +78,8 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
 
 def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
     """main() pauses the garbage collector while the command is imported and built, freezes
-    what start-up loaded, and lets it run again for the command itself and afterwards; a
-    caller that had paused it finds it paused still."""
+    what start-up loaded (once a process), and lets it run again for the command itself and
+    afterwards, however the run ends; a caller that had paused it finds it paused still."""
     import subprocess
     import sys
 
@@ -90,13 +90,21 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
         "build = root._build\n"
         "def spy(name):\n"
         "    seen.append(gc.isenabled())\n"
-        "    return build(name)\n"
+        "    command = build(name)\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return command\n"
         "root._build = spy\n"
         "if sys.argv[1] == 'off':\n    gc.disable()\n"
-        "sys.argv[1:2] = []\n"
+        "runs = sys.argv[2:].count('--') + 1\n"
+        "args = ' '.join(sys.argv[2:]).split(' -- ')\n"
         "from mentorqa.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(seen, gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)\n"
+        "frozen = []\n"
+        "for run in args:\n"
+        "    sys.argv[1:] = run.split()\n"
+        "    try:\n        main()\n    except SystemExit:\n        pass\n"
+        "    frozen.append(gc.get_freeze_count())\n"
+        "again = all(later <= frozen[0] for later in frozen)\n"
+        "print(seen, gc.isenabled(), frozen[0] > 1000, again, file=sys.stderr)\n"
     )
 
     def states(*args: str) -> str:
@@ -106,8 +114,12 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
         return done.stderr.strip().splitlines()[-1]
 
     cost = ("cost", "--framework", "qim", "--turnover", "50000")
-    assert states("on", *cost) == "[False] True True"
-    assert states("off", *cost) == "[False] False True"
+    # Paused while the command is built, running for the command; frozen once for two runs
+    # (a second freeze would add the first run's objects: the frozen count would grow).
+    assert states("on", *cost, "--", *cost) == "[False, True, False, True] True True True"
+    assert states("off", *cost) == "[False, False] False False True"
+    assert states("on", "cost", "--turnover", "x") == "[False, True] True True True"
+    assert states("on", "no-such-command") == "[] True False True"
 
 
 def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:

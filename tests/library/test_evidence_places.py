@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import mentorqa
 from mentorqa.workspace import _file_state, _Folders, _settle
 
 # Folders and names a manifest may give, hand-edited or hostile: links in and out of the
@@ -33,6 +34,7 @@ FOLDERS = [
 ]
 NAMES = [
     "a.pdf",
+    "..\\notes.pdf",
     "b.txt",
     "private",
     "private.pdf",
@@ -63,6 +65,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
         here = root / folder
         for name in ("a.pdf", "b.txt", "private.pdf", "my-private-notes.pdf", "a\\b.pdf"):
             (here / name).write_bytes(name.encode())
+        (here / "..\\notes.pdf").write_bytes(b"n")
         (here / "folder").mkdir()
         os.mkfifo(here / "fifo")
         (here / "link-to-private").symlink_to(root / "private" / "a.pdf")
@@ -76,6 +79,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
     (root / "linked-out").symlink_to(outside)
     (root / "linked-evidence").symlink_to(root / "evidence")
     files = [f"{folder}/{name}" if folder else name for folder in FOLDERS for name in NAMES]
+    files += [f"/{name}" for name in NAMES] + [str(root / "evidence" / "a.pdf")]
     return str(root.resolve()), files
 
 
@@ -94,16 +98,38 @@ def long_way(root: str, files: list[str]) -> tuple[dict[str, str], dict[str, obj
     return states, located
 
 
+# Paths made of the parts above, any number deep, absolute or not.
+PARTS = sorted({p for f in FOLDERS for p in f.split("/")} | set(NAMES) | {"ws", "..", "."})
+PATHS = st.builds(
+    lambda lead, parts: lead + "/".join(parts),
+    st.sampled_from(["", "", "", "/", "./", "../"]),
+    st.lists(st.sampled_from(PARTS), min_size=1, max_size=4),
+)
+
+
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_the_short_way_settles_files_as_the_long_way(
     places: tuple[str, list[str]], data: st.DataObject
 ) -> None:
     root, pool = places
-    files = data.draw(st.lists(st.sampled_from(pool), max_size=40))
+    files = data.draw(st.lists(st.one_of(st.sampled_from(pool), PATHS), max_size=30))
     assert _settle(root, files) == long_way(root, files)
+
+
+def test_a_file_in_private_is_private_whatever_its_name(places: tuple[str, list[str]]) -> None:
+    """A name with a backslash is one name on the file system: 'private/..\\notes.pdf' is in
+    private/ (read as a written path it would normalise to 'notes.pdf'); an absolute path is
+    outside, even of one part."""
+    root, _ = places
+    states = _settle(root, ["private/..\\notes.pdf", "/a.pdf", "linked-private/a.pdf"])[0]
+    assert states == {
+        "private/..\\notes.pdf": "private",
+        "/a.pdf": "outside",
+        "linked-private/a.pdf": "private",
+    }
 
 
 def test_every_kind_of_place_is_met(places: tuple[str, list[str]]) -> None:
@@ -114,3 +140,12 @@ def test_every_kind_of_place_is_met(places: tuple[str, list[str]]) -> None:
     assert any(path.startswith(root) for path, _ in located.values())
     assert _settle(root, pool) == long_way(root, pool)
     assert Path(root, "evidence", "a.pdf").as_posix() in {p for p, _ in located.values()}
+
+
+def test_a_file_in_private_cannot_be_recorded_whatever_its_name(tmp_path: Path) -> None:
+    ws = mentorqa.create_workspace(tmp_path / "ws", "qim", "R")
+    hidden = ws.root / "private" / "..\\notes.pdf"  # one name, in private/
+    hidden.write_bytes(b"names a mentee")
+    with pytest.raises(mentorqa.MentorqaError, match="is in private/"):
+        ws.add_evidence("QIM-SV-A01", hidden)
+    assert not any(r.evidence for r in ws.manifest.indicators.values())

@@ -31,11 +31,12 @@ def main() -> None:
         cached = helpcache.lookup(sys.argv[1:])
         if cached is not None and cached.replay():
             return
-    # Starting up creates tens of thousands of objects that live until the end of the
-    # run; the collector would walk them again and again. It is paused until the command is
-    # built, then the survivors are frozen out of its sight and it runs again (resume()).
+    # Starting up creates tens of thousands of objects that live until the end of the run;
+    # the collector would walk them again and again. It is paused until the command is built,
+    # then what start-up loaded is frozen out of its sight and it runs again (resume()).
     global _paused
-    _paused = gc.isenabled()
+    enabled = gc.isenabled()
+    _paused = enabled
     gc.disable()
     try:
         from .root import app
@@ -46,19 +47,26 @@ def main() -> None:
             with cached.recording():
                 app(prog_name="mentorqa")
     finally:
-        resume()
+        _paused = False
+        if enabled:  # (however the run ended: a usage error builds no command)
+            gc.enable()
 
 
-_paused = False  # whether main() paused the collector
+_paused = False  # whether main() paused the collector for the run under way
+_frozen = False  # whether a run froze what start-up loaded (once a process: see resume())
 
 
 def resume() -> None:
-    """Freeze what start-up loaded, and let the collector run again if main() paused it."""
-    global _paused
-    gc.freeze()
-    if _paused:
-        _paused = False
-        gc.enable()
+    """After main() paused the collector: freeze what start-up loaded, the first time in the
+    process (a later run in the same process would freeze the garbage of the ones before),
+    and let the collector run again."""
+    global _frozen
+    if not _paused:
+        return
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
+    gc.enable()
 
 
 def __getattr__(name: str) -> Any:

@@ -115,10 +115,9 @@ class PlanWrites(Recorder):
     def revise_plan(self, date: dt.date) -> Change:
         """Keep the agreed plan as a version in its history and open it for revision; the
         revised plan needs agreeing again (NQMS: the mini-review updates the plan)."""
+        from ..rules import plan  # (before the lock, as every write loads what it needs)
 
         def change(draft: Draft) -> tuple[str, str | None]:
-            from ..rules import plan
-
             rules = plan.rules_of(draft.framework)
             dates = draft.mapping("dates")
             agreed = dates.get(rules.agreed_event)

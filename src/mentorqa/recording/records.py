@@ -10,7 +10,7 @@ from ..errors import MentorqaError, Problem, UsageError, resolve
 from ..frameworks.model import Framework
 from ..layout import EVIDENCE_TABLE
 from ..rules import judgements
-from ..rules.evidence import PRIVATE_MESSAGE, is_private, needs_evidence
+from ..rules.evidence import PRIVATE_MESSAGE, in_private, needs_evidence
 from ..rules.indicators import indicator_results
 from ..store.files import inside, sha256_of
 from ..values import today
@@ -150,7 +150,7 @@ class RecordWrites(Recorder):
         if resolved == (self.root / EVIDENCE_TABLE).resolve():
             raise UsageError(Problem("is mentorqa's record of the evidence, not evidence", path))
         rel = resolved.relative_to(self.root.resolve()).as_posix()
-        if is_private(rel):
+        if in_private(rel):
             raise UsageError(Problem(PRIVATE_MESSAGE, path))
         try:
             info = resolved.stat()

@@ -23,6 +23,14 @@ def is_private(rel: str) -> bool:
     return rel == PRIVATE_DIR or rel.startswith(f"{PRIVATE_DIR}/")
 
 
+def in_private(real: str) -> bool:
+    """Whether a resolved workspace-relative path ('/' between its parts, none of them '.' or
+    '..') lies in private/. On the file system a backslash is part of a name, not a separator:
+    ``private/..\\notes.pdf`` is a file in private/, whatever :func:`is_private` would make of
+    it as a name written in the manifest."""
+    return real == PRIVATE_DIR or real.startswith(f"{PRIVATE_DIR}/")
+
+
 PRIVATE_MESSAGE = (
     f"is in {PRIVATE_DIR}/, which stays out of git and out of reports because it may name "
     f"people; record a copy without names (for example in {EVIDENCE_DIR}/) instead"
