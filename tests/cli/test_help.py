@@ -164,8 +164,8 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
 
 def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
     """rich is loaded by what prints rich output: a write's one-line summary, a JSON document,
-    an error line and what init says are printed without it (cli/consoles.py); a table loads
-    it."""
+    an error line, what check and init say are printed without it (cli/consoles.py); a table
+    loads it."""
     import subprocess
     import sys
 
@@ -190,6 +190,8 @@ def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
         ("mark", "QIM-SV-A01", "met", "--note", "again"),  # (was Met, note 'p. 3')
         ("status", "--json"),
         ("check", "--json"),
+        ("check",),  # its findings and summary are lines
+        ("check", "--format", "github"),
         ("mark", "QIM-XX-A99", "met"),  # an error
         ("init", str(qim_ws.parent / "new"), "--framework", "qim", "--name", "R [/] M"),
     ):

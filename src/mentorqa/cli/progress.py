@@ -156,9 +156,9 @@ def check(
     if chosen is CheckFormat.json:
         finish(verdict, True)
         return
-    from ..views import text
+    from ..views import findings
 
-    summary = text.check_summary(len(verdict.errors), len(verdict.warnings), verdict.ok)
+    summary = findings.summary(len(verdict.errors), len(verdict.warnings), verdict.ok)
     if chosen is CheckFormat.github:
         from ..views.github import render_github
 
@@ -169,12 +169,14 @@ def check(
 
         print_json(render_sarif(verdict.findings, repository_base(ws.root), strict))
     elif chosen is CheckFormat.text:
-        for line in text.findings(verdict.errors, verdict.warnings):
-            err.print(line, markup=False, highlight=False)
+        for line in findings.lines(verdict.errors, verdict.warnings):
+            err.line(line)
     if chosen in (CheckFormat.github, CheckFormat.sarif):
         # stdout is the machine's document; the person reading the log gets the summary.
-        err.print(summary)
-    finish(verdict, False, [summary] if chosen is CheckFormat.text else [])
+        err.styled(*summary)
+    else:
+        out.styled(*summary)
+    finish(verdict)
 
 
 def warn_version(ws: Workspace) -> None:

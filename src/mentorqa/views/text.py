@@ -15,7 +15,6 @@ from ..frameworks.model import Framework
 from ..frameworks.registry import Found
 from ..manifest import Service
 from ..rules.costs import Quote
-from ..rules.findings import Finding
 from ..rules.levels import LevelResult
 from ..rules.timeline import MilestoneResult
 from ..values import visible as visible
@@ -251,26 +250,6 @@ def deadlines(milestones: list[MilestoneResult]) -> Lines:
         )
         lines.append(f"  {m.due.isoformat()}  {esc(m.title)} ({when})")
     return lines
-
-
-def where(finding: Finding) -> str:
-    place = finding.file + (f":{finding.line}" if finding.line else "")
-    parts = [place]
-    if finding.indicator:
-        parts.append(finding.indicator)
-    return ": ".join(parts) + ": "
-
-
-def findings(errors: list[Finding], warnings: list[Finding]) -> list[str]:
-    """One plain line per finding, for stderr (never markup: these are printed as text)."""
-    lines = [f"error: {where(f)}{f.code} {f.message}" for f in errors]
-    lines += [f"warning: {where(f)}{f.code} {f.message}" for f in warnings]
-    return [visible(" ".join(line.split())) for line in lines]
-
-
-def check_summary(errors: int, warnings: int, ok: bool) -> str:
-    summary = f"{errors} error(s), {warnings} warning(s)"
-    return ("[green]check passed[/]: " if ok else "[red]check failed[/]: ") + summary
 
 
 def timeline(result: Assessment) -> Lines:
