@@ -209,6 +209,23 @@ def test_items_that_line_up_are_edited_in_place_when_others_are_added_or_removed
     assert shrunk == "evidence:\n  - file: a.pdf  # the plan\n    note: 'it''s p.3'\n"
 
 
+def test_an_item_equal_to_another_does_not_pull_the_alignment() -> None:
+    """Two '[]' items: the first is filled and the mapping after it loses a key. Lined up
+    with the second '[]', the mapping would have been deleted and written anew, taking a
+    comment inside its untouched list with it (found by the property test below)."""
+    text = (
+        "list:\n- []\n- '': [null]\n  size: 1\n  sha256:\n  - a\n  # kept\n  - b\n- []\n"
+        "size: null\n"
+    )
+    new = {"list": [[None], {"size": 1, "sha256": ["a", "b"]}, []], "size": None}
+    out = patch(text, new)
+    assert out == (
+        "list:\n- - null\n- size: 1\n  sha256:\n  - a\n  # kept\n  - b\n- []\nsize: null\n"
+    )
+    # Items all alike still line up by what they are: one deleted, the rest untouched.
+    assert patch("l:\n- x  # 1\n- x  # 2\n- y  # 3\n", {"l": ["x", "y"]}).count("#") == 2
+
+
 def test_flow_mapping_item_stays_flow() -> None:
     out = edited(MANIFEST, lambda d: d["evidence"][1].update(size=5))
     assert out == replaced("{file: b.pdf, size: 4}", "{file: b.pdf, size: 5}")

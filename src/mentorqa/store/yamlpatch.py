@@ -10,6 +10,7 @@ one line, so that no value can smuggle in a second line of YAML (:mod:`.yamlrend
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -333,7 +334,12 @@ class _Patcher:
         items: list[Node] = node.value
         col = node.start_mark.column
         olds = [freeze(self._value(item)) for item in items]
-        matcher = SequenceMatcher(None, olds, [freeze(value) for value in new], autojunk=False)
+        news = [freeze(value) for value in new]
+        # A value found more than once (two '[]' items) cannot anchor the alignment by itself,
+        # only extend one: an item that merely equals some other item would otherwise be
+        # lined up with it, and the items between deleted and written anew, comments and all.
+        repeated = {v for values in (olds, news) for v, n in Counter(values).items() if n > 1}
+        matcher = SequenceMatcher(repeated.__contains__, olds, news, autojunk=False)
         gone: set[int] = set()
         inserts: list[tuple[int, list[Any]]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
