@@ -41,6 +41,16 @@ _WORD = st.one_of(
 _TEXT = st.lists(_WORD, max_size=14).map(" ".join)
 
 
+def piped(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    """A stream that is not a terminal, nothing forcing colour, and COLUMNS as given."""
+    for forcing in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(forcing, raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+
+
 def rich_prints(markup: str | Text, stderr: bool) -> str:
     """What rich prints for ``markup`` on a stream that is not a terminal."""
     sink = io.StringIO()
@@ -70,12 +80,7 @@ def test_a_line_is_what_rich_prints(
     stderr: bool,
     columns: str | None,
 ) -> None:
-    for forcing in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(forcing, raising=False)
-    if columns is None:
-        monkeypatch.delenv("COLUMNS", raising=False)
-    else:
-        monkeypatch.setenv("COLUMNS", columns)
+    piped(monkeypatch, columns)
     word, style = label
     shown = esc(text.replace("\n", "\\n") if stderr else text)
     if word:
@@ -105,12 +110,7 @@ def test_a_styled_line_is_what_rich_prints(
 ) -> None:
     """Styled parts print, without rich where it would print the bare text, what rich prints
     of them assembled (their text is never markup: '[/]' in a name is shown as written)."""
-    for forcing in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(forcing, raising=False)
-    if columns is None:
-        monkeypatch.delenv("COLUMNS", raising=False)
-    else:
-        monkeypatch.setenv("COLUMNS", columns)
+    piped(monkeypatch, columns)
     capsys.readouterr()
     Stream().styled(*parts)
     printed = capsys.readouterr()
