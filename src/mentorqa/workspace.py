@@ -107,16 +107,13 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         cache = ChecksumCache(self.root)
         misses: list[str] = []
         stats: list[tuple[int, int]] = []
-        settled = _settle(str(self.root.resolve()), files)
-        for path, info in settled[1].values():
+        # (where they are is not kept: at 50,000 files, 30 MB more at peak)
+        for path, info in _settle(str(self.root.resolve()), files)[1].values():
             if cache.known(path, info) is None:
                 misses.append(path)
                 stats.append((info.st_size, info.st_mtime_ns))
         if worth_it([size for size, _ in stats]):
-            # Where the files are is kept for evidence_states, which would look again, unless
-            # there are many (at 50,000 files it would add 30 MB at the peak of the read).
-            kept = settled if len(files) <= KEEP_SETTLED else None
-            self._ahead = _Ahead(cache, HashAhead(misses, stats), kept)
+            self._ahead = _Ahead(cache, HashAhead(misses, stats))
 
     @property
     def manifest(self) -> Manifest:
@@ -185,7 +182,7 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         for record in records:
             for item in record.evidence:
                 recorded.setdefault(item.file, item.sha256)
-        states, located = _settled_again(str(self.root.resolve()), recorded, ahead)
+        states, located = _settle(str(self.root.resolve()), recorded)
         sums = cache.checksums(list(located.values()), ahead.hashing if ahead is not None else None)
         self._ahead = None
         for file, (path, _) in located.items():
@@ -347,39 +344,11 @@ class _Ahead:
 
     cache: ChecksumCache
     hashing: HashAhead
-    settled: _Settled | None  # where the files were as hashing began (see _start_hashing)
 
 
-# Up to this many evidence files, a first check keeps where it found them as it started
-# hashing, instead of looking again once the manifest is validated (5,000: 40 ms of 600).
-KEEP_SETTLED = 20_000
-_Settled = tuple[dict[str, "FileState"], dict[str, tuple[str, os.stat_result]]]
-
-
-def _settled_again(root: str, files: Iterable[str], ahead: _Ahead | None) -> _Settled:
-    """:func:`_settle` of ``files``, taking what hashing ahead found as it began where it kept
-    that (a file given to the helper is then judged as it was when given)."""
-    if ahead is None or ahead.settled is None:
-        return _settle(root, files)
-    states_before, located_before = ahead.settled
-    states: dict[str, FileState] = {}
-    located: dict[str, tuple[str, os.stat_result]] = {}
-    rest: list[str] = []  # (named in the manifest, but not seen by the early look)
-    for file in files:
-        if file in located_before:
-            located[file] = located_before[file]
-        elif file in states_before:
-            states[file] = states_before[file]
-        else:
-            rest.append(file)
-    if rest:
-        more_states, more_located = _settle(root, rest)
-        states.update(more_states)
-        located.update(more_located)
-    return states, located
-
-
-def _settle(root: str, files: Iterable[str]) -> _Settled:
+def _settle(
+    root: str, files: Iterable[str]
+) -> tuple[dict[str, FileState], dict[str, tuple[str, os.stat_result]]]:
     """The state of each evidence file where its place settles it (outside the workspace, in
     private/, missing), and the real path and status of the rest, which are to be hashed.
 
