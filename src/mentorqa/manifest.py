@@ -14,7 +14,7 @@ from .conform import REQUIRED, Form
 from .plain import Plain, new, setter
 from .values import known_layout, no_control, plausible
 
-_day = dt.date.fromisoformat  # (called as it is: a decoder runs once per evidence file)
+_day = dt.date.fromisoformat  # (called as it is: decoders run once per value, thousands of times)
 
 
 class Service(Plain):

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from mentorqa.cli.consoles import Stream
+from mentorqa.values import visible
 from mentorqa.views.terminal import esc
 
 _WORD = st.one_of(
@@ -109,12 +110,16 @@ def test_a_styled_line_is_what_rich_prints(
     columns: str | None,
 ) -> None:
     """Styled parts print, without rich where it would print the bare text, what rich prints
-    of them assembled (their text is never markup: '[/]' in a name is shown as written)."""
+    of them assembled (their text is never markup: '[/]' in a name is shown as written), with
+    control characters (ESC, tab) shown as escapes, as everywhere workspace text is shown."""
     piped(monkeypatch, columns)
     capsys.readouterr()
     Stream().styled(*parts)
     printed = capsys.readouterr()
-    assert printed.out == rich_prints(Text.assemble(*parts), stderr=False)
+    # What rich prints of the parts with their control characters shown as escapes.
+    shown = [(visible(p), "") if isinstance(p, str) else (visible(p[0]), p[1]) for p in parts]
+    assert printed.out == rich_prints(Text.assemble(*shown), stderr=False)
+    assert "\x1b" not in printed.out and "\t" not in printed.out
 
 
 def test_plain_lines_do_not_make_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,3 +154,23 @@ def test_plain_lines_keep_their_order_with_stderr_in_one_log(tmp_path: Path) -> 
         "QIM-SV-A01: Partly met (by the service)",
         "(was Partly met, note 'first')",
     ]
+
+
+@pytest.mark.parametrize("forced", [False, True], ids=["piped", "colour forced"])
+def test_what_init_says_shows_control_characters_as_escapes(tmp_path: Path, forced: bool) -> None:
+    """A name or folder holding ESC cannot steer the terminal: it is shown as '\\x1b'."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    if forced:
+        env["FORCE_COLOR"] = "1"
+    name, folder = "X\x1b[31mRED\x1b[0m", tmp_path / "d\x1b[2Jx"
+    init = [sys.executable, "-m", "mentorqa", "init", str(folder), "--framework", "qim"]
+    done = subprocess.run(
+        [*init, "--name", name],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[31mRED" not in done.stdout and "\x1b[2J" not in done.stdout
+    assert "X\\x1b[31mRED\\x1b[0m" in done.stdout and "d\\x1b[2Jx" in done.stdout

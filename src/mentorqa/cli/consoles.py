@@ -90,9 +90,13 @@ class Stream:
 
     def styled(self, *parts: str | tuple[str, str]) -> None:
         """Print one line made of ``parts``: text as it is written, or (text, style) for text
-        styled on a terminal. Nothing in the text is markup, so nothing needs escaping; where
-        rich would print the bare text (see :meth:`plain`), rich is not loaded."""
-        whole = "".join(part if isinstance(part, str) else part[0] for part in parts)
+        styled on a terminal. Nothing in the text is markup, so nothing needs escaping, but
+        control characters are shown as escapes (see ``values.visible``) and, on stderr, line
+        breaks too; where rich would print the bare text (see :meth:`plain`), rich is not
+        loaded."""
+        shown = [(part, "") if isinstance(part, str) else part for part in parts]
+        shown = [(self._visible(text), style) for text, style in shown]
+        whole = "".join(text for text, _ in shown)
         if self.plain(whole):
             stream = self.file
             stream.write(whole + "\n")
@@ -100,7 +104,12 @@ class Stream:
             return
         from rich.text import Text
 
-        self.print(Text.assemble(*parts))
+        self.print(Text.assemble(*shown))
+
+    def _visible(self, text: str) -> str:
+        from ..values import visible
+
+        return visible(text.replace("\n", "\\n") if self.stderr else text)
 
     def plain(self, text: str) -> bool:
         """Whether rich would print ``text`` (as escaped text) exactly as it is, plus a line

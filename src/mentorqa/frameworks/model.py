@@ -15,7 +15,7 @@ from ..plain import Plain, new, setter
 from .lookups import FrameworkLookups, OffsetWords
 
 
-_day = dt.date.fromisoformat  # (called as it is: a decoder runs once per evidence file)
+_day = dt.date.fromisoformat  # (called as it is: decoders run once per value, thousands of times)
 
 
 class Offset(OffsetWords, Plain):

@@ -285,7 +285,7 @@ from typing import Any, ClassVar, Literal
 
 from {dots}plain import Plain, new, setter{extra}
 
-_day = dt.date.fromisoformat  # (called as it is: a decoder runs once per evidence file)
+_day = dt.date.fromisoformat  # (called as it is: decoders run once per value, thousands of times)
 '''
 
 
