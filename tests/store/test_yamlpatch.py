@@ -222,8 +222,12 @@ def test_an_item_equal_to_another_does_not_pull_the_alignment() -> None:
     assert out == (
         "list:\n- - null\n- size: 1\n  sha256:\n  - a\n  # kept\n  - b\n- []\nsize: null\n"
     )
-    # Items all alike still line up by what they are: one deleted, the rest untouched.
+    # Items all alike still line up by what they are: one deleted, the rest untouched...
     assert patch("l:\n- x  # 1\n- x  # 2\n- y  # 3\n", {"l": ["x", "y"]}).count("#") == 2
+    # ...and an item put before repeated ones is an insertion, not a rewrite of them all.
+    same = "l:\n- a  # 1\n- a  # 2\n- a  # 3\n"
+    assert patch(same, {"l": [{"k": 1}, "a", "a", "a"]}) == f"l:\n- k: 1\n{same[3:]}"
+    assert patch(same, {"l": ["b", "a", "a", "a"]}) == f"l:\n- b\n{same[3:]}"
 
 
 def test_flow_mapping_item_stays_flow() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -56,6 +56,7 @@ def _nodes(node: Node) -> Iterator[Node]:
 
 # Sequence items to delete, and runs of new values, each with the index it is inserted before.
 _Matched = tuple[set[int], list[tuple[int, list[Any]]]]
+_Opcodes = Sequence[tuple[str, int, int, int, int]]  # difflib's
 
 
 @dataclass(frozen=True)
@@ -333,16 +334,10 @@ class _Patcher:
         Returns the items to delete, and runs of values to insert before the old item given."""
         items: list[Node] = node.value
         col = node.start_mark.column
-        olds = [freeze(self._value(item)) for item in items]
-        news = [freeze(value) for value in new]
-        # A value found more than once (two '[]' items) cannot anchor the alignment by itself,
-        # only extend one: an item that merely equals some other item would otherwise be
-        # lined up with it, and the items between deleted and written anew, comments and all.
-        repeated = {v for values in (olds, news) for v, n in Counter(values).items() if n > 1}
-        matcher = SequenceMatcher(repeated.__contains__, olds, news, autojunk=False)
+        opcodes = _alignment(items, new, [freeze(self._value(item)) for item in items])
         gone: set[int] = set()
         inserts: list[tuple[int, list[Any]]] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
                 continue
             # As many items as line up are edited in place (comments and the spelling of what
@@ -405,6 +400,36 @@ class _Patcher:
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("#")
+
+
+def _alignment(items: list[Node], new: list[Any], olds: list[Any]) -> _Opcodes:
+    """How the old items line up with the new values (difflib's opcodes), deleting as few old
+    items as can be: each one deleted is written anew, if at all, without its comments.
+
+    difflib aligns on the longest runs of equal values. Where a value is found more than once
+    (two '[]' items), an item that merely equals another may pull the alignment, and the items
+    between are deleted and written anew; the alignment anchored on values found once only
+    avoids that, but loses items among repeated ones. Of the two, the one that deletes fewer
+    old items is taken (the usual one on a tie)."""
+    news = [freeze(value) for value in new]
+    usual = SequenceMatcher(None, olds, news, autojunk=False).get_opcodes()
+    repeated = {v for values in (olds, news) for v, n in Counter(values).items() if n > 1}
+    if not repeated:
+        return usual
+    anchored = SequenceMatcher(repeated.__contains__, olds, news, autojunk=False).get_opcodes()
+    return min((usual, anchored), key=lambda opcodes: _deleted(opcodes, items, new))
+
+
+def _deleted(opcodes: _Opcodes, items: list[Node], new: list[Any]) -> int:
+    """How many old items an alignment deletes (see Patcher._match_items)."""
+    count = 0
+    for tag, i1, i2, j1, j2 in opcodes:
+        pairs = list(zip(items[i1:i2], new[j1:j2], strict=False))
+        if tag == "replace" and all(_alike(*p) for p in pairs):
+            i1 += len(pairs)
+        if tag != "equal":
+            count += i2 - i1
+    return count
 
 
 def _alike(node: Node, new: object) -> bool:
