@@ -230,6 +230,24 @@ def test_an_item_equal_to_another_does_not_pull_the_alignment() -> None:
     assert patch(same, {"l": ["b", "a", "a", "a"]}) == f"l:\n- b\n{same[3:]}"
 
 
+def test_of_two_alignments_the_one_that_loses_fewer_comments_is_taken() -> None:
+    """Deleting the mapping (one item, three comments) or the two 'a's (two items, two
+    comments): the 'a's go. An anchored item is never the one deleted (that write would be
+    refused); and a long list of equal items is lined up in linear time."""
+    text = "l:\n- a  #c0\n- a  #c1\n- k: 1  #c2\n  m: 1  #c3\n  n: 1  #c4\n- c  #c5\n"
+    out = patch(text, {"l": [{"k": 1, "m": 1, "n": 1}, "a", "a", "c"]})
+    assert out == "l:\n- k: 1  #c2\n  m: 1  #c3\n  n: 1  #c4\n- a\n- a\n- c  #c5\n"
+    anchored = "l:\n- a  #c0\n- a  #c1\n- &x\n  k: 1  #c2\n- c  #c5\nm: *x\n"
+    out = rewrite(
+        anchored,
+        yaml.compose(anchored, Loader=yaml.CSafeLoader),
+        {"l": [{"k": 1}, "a", "a", "c"], "m": {"k": 1}},
+    )
+    assert "- &x\n  k: 1  #c2\n" in out and out.endswith("m: *x\n")
+    many = "l:\n" + "- a\n" * 8000  # (difflib alone weighs every pair: some 10 s)
+    assert patch(many, {"l": ["b"] + ["a"] * 8000}) == f"l:\n- b\n{many[3:]}"
+
+
 def test_flow_mapping_item_stays_flow() -> None:
     out = edited(MANIFEST, lambda d: d["evidence"][1].update(size=5))
     assert out == replaced("{file: b.pdf, size: 4}", "{file: b.pdf, size: 5}")

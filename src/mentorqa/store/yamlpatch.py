@@ -57,6 +57,9 @@ def _nodes(node: Node) -> Iterator[Node]:
 # Sequence items to delete, and runs of new values, each with the index it is inserted before.
 _Matched = tuple[set[int], list[tuple[int, list[Any]]]]
 _Opcodes = Sequence[tuple[str, int, int, int, int]]  # difflib's
+# Beyond this many pairs of equal values, a list's items are lined up by values found once only
+# (difflib would weigh each pair: 8,000 equal items took 10 s).
+_PAIRS_WEIGHED = 200_000
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,7 @@ class _Patcher:
         Returns the items to delete, and runs of values to insert before the old item given."""
         items: list[Node] = node.value
         col = node.start_mark.column
-        opcodes = _alignment(items, new, [freeze(self._value(item)) for item in items])
+        opcodes = self._alignment(items, new, starts)
         gone: set[int] = set()
         inserts: list[tuple[int, list[Any]]] = []
         for tag, i1, i2, j1, j2 in opcodes:
@@ -353,6 +356,49 @@ class _Patcher:
             if j2 > j1:
                 inserts.append((i1, new[j1:j2]))
         return gone, inserts
+
+    def _alignment(self, items: list[Node], new: list[Any], starts: list[int]) -> _Opcodes:
+        """How the old items line up with the new values (difflib's opcodes), losing as little
+        as can be: an item deleted is written anew, if at all, without its comments.
+
+        difflib aligns on the longest runs of equal values. Where a value is found more than
+        once (two '[]' items), an item that merely equals another may pull the alignment, and
+        the items between are deleted and written anew; the alignment anchored on values found
+        once only avoids that, but may lose items among repeated ones. Of the two, the one that
+        loses fewer comment lines, then fewer items, is taken (the usual one on a tie), and
+        never one that would delete an anchored or aliased item (that write is refused)."""
+        olds = [freeze(self._value(item)) for item in items]
+        news = [freeze(value) for value in new]
+        counted = Counter(olds), Counter(news)
+        if all(n == 1 for count in counted for n in count.values()):
+            return SequenceMatcher(None, olds, news, autojunk=False).get_opcodes()
+        repeated = {v for count in counted for v, n in count.items() if n > 1}
+        anchored = SequenceMatcher(repeated.__contains__, olds, news, autojunk=False)
+        # difflib weighs every pair of equal values: with many repeats, quadratic work.
+        if sum(n * counted[1][v] for v, n in counted[0].items()) > _PAIRS_WEIGHED:
+            return anchored.get_opcodes()
+        usual = SequenceMatcher(None, olds, news, autojunk=False).get_opcodes()
+        return min((usual, anchored.get_opcodes()), key=lambda o: self._lost(o, items, new, starts))
+
+    def _lost(
+        self, opcodes: _Opcodes, items: list[Node], new: list[Any], starts: list[int]
+    ) -> tuple[float, int]:
+        """What an alignment loses: the comment lines and the number of the old items it
+        deletes (as _match_items deletes them); infinite where the write would be refused."""
+        comments, deleted = 0.0, 0
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                continue
+            pairs = zip(items[i1:i2], new[j1:j2], strict=False)
+            if tag == "replace" and all(_alike(*p) for p in pairs):
+                i1 += min(i2 - i1, j2 - j1)
+            for k in range(i1, i2):
+                if self.tainted and any(id(inner) in self.tainted for inner in _nodes(items[k])):
+                    return float("inf"), deleted
+                span = self.text[starts[k] : self._line_after(self._end(items[k]))]
+                comments += sum(1 for line in span.split("\n") if "#" in line)
+                deleted += 1
+        return comments, deleted
 
     def _empty(self, node: Node, empty: str, ctx: _Ctx) -> None:
         """A non-empty block collection becomes ``{}`` / ``[]``; comment lines among it stay."""
@@ -400,36 +446,6 @@ class _Patcher:
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("#")
-
-
-def _alignment(items: list[Node], new: list[Any], olds: list[Any]) -> _Opcodes:
-    """How the old items line up with the new values (difflib's opcodes), deleting as few old
-    items as can be: each one deleted is written anew, if at all, without its comments.
-
-    difflib aligns on the longest runs of equal values. Where a value is found more than once
-    (two '[]' items), an item that merely equals another may pull the alignment, and the items
-    between are deleted and written anew; the alignment anchored on values found once only
-    avoids that, but loses items among repeated ones. Of the two, the one that deletes fewer
-    old items is taken (the usual one on a tie)."""
-    news = [freeze(value) for value in new]
-    usual = SequenceMatcher(None, olds, news, autojunk=False).get_opcodes()
-    repeated = {v for values in (olds, news) for v, n in Counter(values).items() if n > 1}
-    if not repeated:
-        return usual
-    anchored = SequenceMatcher(repeated.__contains__, olds, news, autojunk=False).get_opcodes()
-    return min((usual, anchored), key=lambda opcodes: _deleted(opcodes, items, new))
-
-
-def _deleted(opcodes: _Opcodes, items: list[Node], new: list[Any]) -> int:
-    """How many old items an alignment deletes (see Patcher._match_items)."""
-    count = 0
-    for tag, i1, i2, j1, j2 in opcodes:
-        pairs = list(zip(items[i1:i2], new[j1:j2], strict=False))
-        if tag == "replace" and all(_alike(*p) for p in pairs):
-            i1 += len(pairs)
-        if tag != "equal":
-            count += i2 - i1
-    return count
 
 
 def _alike(node: Node, new: object) -> bool:
