@@ -102,24 +102,29 @@ def test_a_line_is_what_rich_prints(
         max_size=5,
     ),
     columns=st.sampled_from([None, "30", "80", "200"]),
+    stderr=st.booleans(),
 )
 def test_a_styled_line_is_what_rich_prints(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     parts: list[str | tuple[str, str]],
     columns: str | None,
+    stderr: bool,
 ) -> None:
     """Styled parts print, without rich where it would print the bare text, what rich prints
     of them assembled (their text is never markup: '[/]' in a name is shown as written), with
-    control characters (ESC, tab) shown as escapes, as everywhere workspace text is shown."""
+    control characters (ESC, tab) and line breaks shown as escapes, as everywhere workspace
+    text is shown on one line."""
     piped(monkeypatch, columns)
     capsys.readouterr()
-    Stream().styled(*parts)
+    Stream(stderr=stderr, soft_wrap=stderr).styled(*parts)
     printed = capsys.readouterr()
+    said, elsewhere = (printed.err, printed.out) if stderr else (printed.out, printed.err)
     # What rich prints of the parts with their control characters shown as escapes.
-    shown = [(visible(p), "") if isinstance(p, str) else (visible(p[0]), p[1]) for p in parts]
-    assert printed.out == rich_prints(Text.assemble(*shown), stderr=False)
-    assert "\x1b" not in printed.out and "\t" not in printed.out
+    pairs = [(p, "") if isinstance(p, str) else p for p in parts]
+    shown = [(visible(text.replace("\n", "\\n")), style) for text, style in pairs]
+    assert said == rich_prints(Text.assemble(*shown), stderr=stderr) and elsewhere == ""
+    assert "\x1b" not in said and "\t" not in said
 
 
 def test_plain_lines_do_not_make_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,11 +163,12 @@ def test_plain_lines_keep_their_order_with_stderr_in_one_log(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("forced", [False, True], ids=["piped", "colour forced"])
 def test_what_init_says_shows_control_characters_as_escapes(tmp_path: Path, forced: bool) -> None:
-    """A name or folder holding ESC cannot steer the terminal: it is shown as '\\x1b'."""
+    """A name or folder holding ESC cannot steer the terminal: it is shown as '\\x1b'; nor can
+    a line break in a name start a forged line."""
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     if forced:
         env["FORCE_COLOR"] = "1"
-    name, folder = "X\x1b[31mRED\x1b[0m", tmp_path / "d\x1b[2Jx"
+    name, folder = "X\x1b[31mRED\x1b[0m\nerror: forged", tmp_path / "d\x1b[2Jx"
     init = [sys.executable, "-m", "mentorqa", "init", str(folder), "--framework", "qim"]
     done = subprocess.run(
         [*init, "--name", name],
@@ -173,4 +179,5 @@ def test_what_init_says_shows_control_characters_as_escapes(tmp_path: Path, forc
     )
     assert done.returncode == 0, done.stderr
     assert "\x1b[31mRED" not in done.stdout and "\x1b[2J" not in done.stdout
-    assert "X\\x1b[31mRED\\x1b[0m" in done.stdout and "d\\x1b[2Jx" in done.stdout
+    assert "X\\x1b[31mRED\\x1b[0m\\nerror: forged" in done.stdout and "d\\x1b[2Jx" in done.stdout
+    assert not any(line.startswith("error:") for line in done.stdout.splitlines())

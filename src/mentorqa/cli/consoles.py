@@ -91,9 +91,9 @@ class Stream:
     def styled(self, *parts: str | tuple[str, str]) -> None:
         """Print one line made of ``parts``: text as it is written, or (text, style) for text
         styled on a terminal. Nothing in the text is markup, so nothing needs escaping, but
-        control characters are shown as escapes (see ``values.visible``) and, on stderr, line
-        breaks too; where rich would print the bare text (see :meth:`plain`), rich is not
-        loaded."""
+        control characters and line breaks are shown as escapes (see ``values.visible``): a
+        name cannot start a forged second line. Where rich would print the bare text (see
+        :meth:`plain`), rich is not loaded."""
         shown = [(part, "") if isinstance(part, str) else part for part in parts]
         shown = [(self._visible(text), style) for text, style in shown]
         whole = "".join(text for text, _ in shown)
@@ -106,10 +106,11 @@ class Stream:
 
         self.print(Text.assemble(*shown))
 
-    def _visible(self, text: str) -> str:
+    @staticmethod
+    def _visible(text: str) -> str:
         from ..values import visible
 
-        return visible(text.replace("\n", "\\n") if self.stderr else text)
+        return visible(text.replace("\n", "\\n"))  # one line, whatever the text holds
 
     def plain(self, text: str) -> bool:
         """Whether rich would print ``text`` (as escaped text) exactly as it is, plus a line
