@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,28 @@ def test_tags_never_build_objects() -> None:
     text = "x: !!python/object/apply:os.system ['echo hacked']\n"
     with pytest.raises(MentorqaError):
         load_safe(text, HERE)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: !!timestamp foo\n", "test.yaml:1:4: YAML syntax error: failed to construct timestamp"),
+        ("a: !!bool x\n", "test.yaml:1:4: YAML syntax error: 'x' cannot be read as a boolean"),
+        ("a:\n- !!bool maybe\n", "test.yaml:2:3: YAML syntax error: 'maybe' cannot be read as"),
+    ],
+)
+def test_a_standard_tag_on_a_value_it_cannot_take_is_located(text: str, expected: str) -> None:
+    """Found by the fuzzer: '!!timestamp foo' and '!!bool x' made both readers' constructors
+    fail with AttributeError and KeyError, a traceback."""
+    with pytest.raises(MentorqaError) as raised:
+        load_safe(text, HERE)
+    assert str(raised.value.problems[0]).startswith(expected)
+    with pytest.raises(MentorqaError):
+        load_safe_pure(text, HERE)  # the reference reader: an error, if less located
+    assert load_safe("a: !!bool yes\nb: !!timestamp 2001-1-1\n", HERE) == {
+        "a": True,
+        "b": date(2001, 1, 1),
+    }
 
 
 # --- the 1.2 rules the fast reader applies are the reference reader's ----------------------------

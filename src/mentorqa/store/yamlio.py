@@ -96,9 +96,24 @@ def _loader() -> type:
                     seen.add(key)
             return mapping
 
-    Core12Constructor.add_constructor(  # type: ignore[type-var]
-        "tag:yaml.org,2002:int", Core12Constructor.construct_yaml_int
-    )
+        # An explicit '!!timestamp' or '!!bool' on a value that is none: a located error (the
+        # base constructors fail with AttributeError and KeyError).
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            if not self.timestamp_regexp.match(str(self.construct_scalar(node))):
+                raise ConstructorError(None, None, _not_a("timestamp", node), node.start_mark)
+            return super().construct_yaml_timestamp(node)
+
+        def construct_yaml_bool(self, node: Any) -> Any:
+            if str(self.construct_scalar(node)).lower() not in self.bool_values:
+                raise ConstructorError(None, None, _not_a("boolean", node), node.start_mark)
+            return super().construct_yaml_bool(node)
+
+    for tag, method in (
+        ("int", Core12Constructor.construct_yaml_int),
+        ("timestamp", Core12Constructor.construct_yaml_timestamp),
+        ("bool", Core12Constructor.construct_yaml_bool),
+    ):
+        Core12Constructor.add_constructor(f"tag:yaml.org,2002:{tag}", method)  # type: ignore[type-var]
     try:
         from yaml._yaml import CParser as Parser  # present when PyYAML was built with libyaml
 
@@ -119,6 +134,10 @@ def _loader() -> type:
         Core12Resolver.__init__(self)
 
     return type("Core12Loader", bases, {"__init__": __init__})
+
+
+def _not_a(kind: str, node: Any) -> str:
+    return f"{str(node.value)[:80]!r} cannot be read as a {kind}"
 
 
 def prepare() -> None:
@@ -157,8 +176,8 @@ def _parse(text: str, path: Path) -> Document:
             raise MentorqaError(_explain(exc, text, path)) from None
         try:
             data = load_safe_pure(text, path)
-        except RecursionError:  # the reference reader is recursive; the fast one was not
-            raise MentorqaError(_explain(exc, text, path)) from None
+        except (RecursionError, _Unread):  # (the reference reader is recursive, and fails
+            raise MentorqaError(_explain(exc, text, path)) from None  # on '!!bool x')
         refuse_surrogates(data, text, path)
         return Document(path, text, data, None)
     finally:
@@ -218,6 +237,13 @@ def load_safe_pure(text: str, path: Path) -> Any:
         raise MentorqaError(Problem(f"YAML syntax error: {exc}", path)) from None
     except (ValueError, OverflowError) as exc:  # e.g. a date like 2026-02-30
         raise MentorqaError(_value_problem(exc, text, path)) from None
+    except (KeyError, AttributeError, TypeError) as exc:  # ruamel.yaml on '!!bool x'
+        raise _Unread(_value_problem(exc, text, path)) from None
+
+
+class _Unread(MentorqaError):
+    """The reference reader failed where it should have said why (a tag its constructor cannot
+    apply): the fast reader's located words are better, where there are some."""
 
 
 _DATE_LIKE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
