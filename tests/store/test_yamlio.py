@@ -134,11 +134,14 @@ def test_tags_never_build_objects() -> None:
         ("a: !!timestamp foo\n", "test.yaml:1:4: YAML syntax error: failed to construct timestamp"),
         ("a: !!bool x\n", "test.yaml:1:4: YAML syntax error: 'x' cannot be read as a boolean"),
         ("a:\n- !!bool maybe\n", "test.yaml:2:3: YAML syntax error: 'maybe' cannot be read as"),
+        ("a: !!int \n", "test.yaml:1:4: YAML syntax error: '' cannot be read as a number"),
+        ("a: !!float\n", "test.yaml:1:4: YAML syntax error: '' cannot be read as a number"),
     ],
 )
 def test_a_standard_tag_on_a_value_it_cannot_take_is_located(text: str, expected: str) -> None:
     """Found by the fuzzer: '!!timestamp foo' and '!!bool x' made both readers' constructors
-    fail with AttributeError and KeyError, a traceback."""
+    fail with AttributeError and KeyError, a traceback; '!!int' and '!!float' on nothing, with
+    IndexError."""
     with pytest.raises(MentorqaError) as raised:
         load_safe(text, HERE)
     assert str(raised.value.problems[0]).startswith(expected)

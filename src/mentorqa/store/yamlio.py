@@ -73,6 +73,8 @@ def _loader() -> type:
         def construct_yaml_int(self, node: Any) -> int:
             # As ruamel.yaml reads YAML 1.2 integers: '_' separators, 0b/0o/0x, 010 is ten.
             value = str(self.construct_scalar(node)).replace("_", "")
+            if not value.lstrip("+-"):  # ('!!int' on nothing)
+                raise ConstructorError(None, None, _not_a("number", node), node.start_mark)
             sign = -1 if value.startswith("-") else 1
             value = value.lstrip("+-")
             for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
@@ -103,6 +105,11 @@ def _loader() -> type:
                 raise ConstructorError(None, None, _not_a("timestamp", node), node.start_mark)
             return super().construct_yaml_timestamp(node)
 
+        def construct_yaml_float(self, node: Any) -> Any:
+            if not str(self.construct_scalar(node)).replace("_", "").lstrip("+-"):
+                raise ConstructorError(None, None, _not_a("number", node), node.start_mark)
+            return super().construct_yaml_float(node)
+
         def construct_yaml_bool(self, node: Any) -> Any:
             if str(self.construct_scalar(node)).lower() not in self.bool_values:
                 raise ConstructorError(None, None, _not_a("boolean", node), node.start_mark)
@@ -112,6 +119,7 @@ def _loader() -> type:
         ("int", Core12Constructor.construct_yaml_int),
         ("timestamp", Core12Constructor.construct_yaml_timestamp),
         ("bool", Core12Constructor.construct_yaml_bool),
+        ("float", Core12Constructor.construct_yaml_float),
     ):
         Core12Constructor.add_constructor(f"tag:yaml.org,2002:{tag}", method)  # type: ignore[type-var]
     try:
@@ -168,7 +176,15 @@ def _parse(text: str, path: Path) -> Document:
         if root is not None:
             check_tree(root, text, path)
         data = loader.construct_document(root) if root is not None else None
-    except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as exc:
+    except (
+        yaml.YAMLError,
+        ValueError,
+        OverflowError,
+        TypeError,
+        RecursionError,
+        LookupError,
+        AttributeError,
+    ) as exc:  # (the last two: a constructor's own defect, on odd input)
         # The reference reader words the problem, so every message comes from one place. Where
         # it reads the text after all (the readers differ at a few edges), its data is used,
         # without the node tree: such a file can be read but not patched.
@@ -237,7 +253,7 @@ def load_safe_pure(text: str, path: Path) -> Any:
         raise MentorqaError(Problem(f"YAML syntax error: {exc}", path)) from None
     except (ValueError, OverflowError) as exc:  # e.g. a date like 2026-02-30
         raise MentorqaError(_value_problem(exc, text, path)) from None
-    except (KeyError, AttributeError, TypeError) as exc:  # ruamel.yaml on '!!bool x'
+    except (LookupError, AttributeError, TypeError) as exc:  # ruamel.yaml on '!!bool x'
         raise _Unread(_value_problem(exc, text, path)) from None
 
 
