@@ -105,15 +105,12 @@ class Workspace(RecordWrites, VisitWrites, PlanWrites, SheetWrites, MigrateWrite
         from .store.hashing import HashAhead, worth_it
 
         cache = ChecksumCache(self.root)
-        misses: list[str] = []
-        stats: list[tuple[int, int]] = []
-        # (where they are is not kept: at 50,000 files, 30 MB more at peak)
-        for path, info in _settle(str(self.root.resolve()), files)[1].values():
-            if cache.known(path, info) is None:
-                misses.append(path)
-                stats.append((info.st_size, info.st_mtime_ns))
+        # Where the files are is not kept: evidence_states looks again once the manifest is
+        # validated, and takes a helper's checksum only for a file still as it was given.
+        missing = cache.split(list(_settle(str(self.root.resolve()), files)[1].values()))[1]
+        stats = [(info.st_size, info.st_mtime_ns) for _, info in missing]
         if worth_it([size for size, _ in stats]):
-            self._ahead = _Ahead(cache, HashAhead(misses, stats))
+            self._ahead = _Ahead(cache, HashAhead([path for path, _ in missing], stats))
 
     @property
     def manifest(self) -> Manifest:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,23 @@ import typer
 from mentorqa.cli import app
 
 from ..conftest import run
+
+
+def main_in_child(
+    report: str, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the console script's ``main()`` with ``args`` in a new Python, then ``report`` (a
+    line of Python that may use ``sys`` and ``code``, the exit code), as a start-up probe."""
+    probe = (
+        "import sys\n"
+        "from mentorqa.cli import main\n"
+        "code = 0\n"
+        "try:\n    main()\nexcept SystemExit as exit_:\n    code = exit_.code or 0\n"
+        f"{report}\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def _command_paths() -> list[tuple[str, ...]]:
@@ -52,21 +71,10 @@ def test_help_teaches(path: tuple[str, ...]) -> None:
 
 def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
     """Start-up cost: `mentorqa --version` loads no command and `cost` loads only its module."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from mentorqa.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('mentorqa.cli.')))\n"
-    )
+    report = "print(sorted(m for m in sys.modules if m.startswith('mentorqa.cli.')))"
 
     def loaded(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=tmp_path
-        )
-        return done.stdout.strip().splitlines()[-1]
+        return main_in_child(report, *args, cwd=tmp_path).stdout.strip().splitlines()[-1]
 
     assert loaded("--version") == "[]"
     cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
@@ -80,9 +88,6 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
     """main() pauses the garbage collector while the command is imported and built, freezes
     what start-up loaded (once a process), and lets it run again for the command itself and
     afterwards, however the run ends; a caller that had paused it finds it paused still."""
-    import subprocess
-    import sys
-
     probe = (
         "import gc, sys\n"
         "import mentorqa.cli.root as root\n"
@@ -95,7 +100,6 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
         "    return command\n"
         "root._build = spy\n"
         "if sys.argv[1] == 'off':\n    gc.disable()\n"
-        "runs = sys.argv[2:].count('--') + 1\n"
         "args = ' '.join(sys.argv[2:]).split(' -- ')\n"
         "from mentorqa.cli import main\n"
         "frozen = []\n"
@@ -126,26 +130,10 @@ def test_a_read_on_cached_files_never_imports_pydantic(qim_ws: Path) -> None:
     """typer would convert each value through a pydantic TypeAdapter; text, paths and flags are
     converted directly (cli/params.py), so a read on cached files loads no pydantic at all, nor
     does a write whose change conform.py can judge."""
-    import os
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from mentorqa.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('pydantic' in sys.modules, file=sys.stderr)\n"
-    )
+    report = "print('pydantic' in sys.modules, file=sys.stderr)"
 
     def pydantic_loaded(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args],
-            capture_output=True,
-            text=True,
-            cwd=qim_ws,
-            env=dict(os.environ),
-        )
-        return done.stderr.strip().splitlines()[-1]
+        return main_in_child(report, *args, cwd=qim_ws).stderr.strip().splitlines()[-1]
 
     (qim_ws / "evidence" / "a.pdf").write_bytes(b"a")
     (qim_ws / "evidence" / "b.pdf").write_bytes(b"b")
@@ -166,20 +154,10 @@ def test_a_write_or_a_json_read_never_imports_rich(qim_ws: Path) -> None:
     """rich is loaded by what prints rich output: a write's one-line summary, a JSON document,
     an error line, what check and init say are printed without it (cli/consoles.py); a table
     loads it."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from mentorqa.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('rich' in sys.modules, file=sys.stderr)\n"
-    )
+    report = "print('rich' in sys.modules, file=sys.stderr)"
 
     def rich_loaded(*args: str) -> tuple[str, str]:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=qim_ws
-        )
+        done = main_in_child(report, *args, cwd=qim_ws)
         *said, loaded = done.stderr.strip().splitlines()
         return loaded, done.stdout + "".join(said)
 
@@ -208,25 +186,12 @@ def test_a_help_shown_once_is_replayed_without_loading_the_commands(tmp_path: Pa
     """`--help` is kept in the cache folder and printed again byte for byte, without typer;
     another width is another text, and a failed request is not kept."""
     import os
-    import subprocess
-    import sys
 
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100"}
-    probe = (
-        "import sys\n"
-        "from mentorqa.cli import main\n"
-        "code = 0\n"
-        "try:\n    main()\nexcept SystemExit as exit_:\n    code = exit_.code or 0\n"
-        "print('typer' in sys.modules, code, file=sys.stderr)\n"
-    )
+    report = "print('typer' in sys.modules, code, file=sys.stderr)"
 
     def helped(*args: str, columns: str = "100") -> tuple[str, str, int]:
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args],
-            capture_output=True,
-            text=True,
-            env={**env, "COLUMNS": columns},
-        )
+        done = main_in_child(report, *args, env={**env, "COLUMNS": columns})
         loaded, code = done.stderr.strip().splitlines()[-1].split()
         return done.stdout, loaded, int(code)
 
@@ -245,8 +210,6 @@ def test_a_help_shown_once_is_replayed_without_loading_the_commands(tmp_path: Pa
 def test_a_help_request_with_bytes_that_are_not_utf8_is_an_error_line(tmp_path: Path) -> None:
     """Found in review: the help cache's key met the argument before the UTF-8 check did."""
     import os
-    import subprocess
-    import sys
 
     env = {**os.environb, b"XDG_CACHE_HOME": bytes(tmp_path)}
     done = subprocess.run(

@@ -75,42 +75,37 @@ class Stream:
         ``warning:``, in ``style`` on a terminal); on stderr, always on one line: no line
         break (``\\n``, U+2028...) or control character of the text's own can start a forged
         second ``error:`` line."""
-        whole = f"{label} {text}" if label else text
-        if self.plain(whole):
-            stream = self.file
-            stream.write(whole + "\n")
-            stream.flush()  # as rich does: stdout's lines stay in order with stderr's
-            return
-        from ..views.terminal import esc
-
-        shown = esc(text.replace("\n", "\\n") if self.stderr else text)
-        if label:
-            shown = f"[{style}]{esc(label)}[/] {shown}" if style else f"{esc(label)} {shown}"
-        self.print(shown)
+        head = [(label, style), (" ", "")] if label else []
+        self._show([*head, (text, "")], one_line=self.stderr)
 
     def styled(self, *parts: str | tuple[str, str]) -> None:
         """Print one line made of ``parts``: text as it is written, or (text, style) for text
-        styled on a terminal. Nothing in the text is markup, so nothing needs escaping, but
-        control characters and line breaks are shown as escapes (see ``values.visible``): a
-        name cannot start a forged second line. Where rich would print the bare text (see
-        :meth:`plain`), rich is not loaded."""
-        shown = [(part, "") if isinstance(part, str) else part for part in parts]
-        shown = [(self._visible(text), style) for text, style in shown]
-        whole = "".join(text for text, _ in shown)
-        if self.plain(whole):
-            stream = self.file
-            stream.write(whole + "\n")
-            stream.flush()
+        styled on a terminal, always on one line (a name cannot start a forged second line)."""
+        self._show([(part, "") if isinstance(part, str) else part for part in parts], True)
+
+    def _show(self, parts: list[tuple[str, str]], one_line: bool) -> None:
+        """Print text parts, each in its style on a terminal. Nothing in them is markup, so
+        nothing needs escaping, but control characters are shown as escapes (see
+        ``values.visible``), and line breaks too for ``one_line``. Where rich would print the
+        bare text (see :meth:`plain`), rich is not loaded."""
+        from ..values import visible
+
+        shown = [(visible(t.replace("\n", "\\n") if one_line else t), s) for t, s in parts]
+        if self._bare("".join(text for text, _ in shown)):
             return
         from rich.text import Text
 
         self.print(Text.assemble(*shown))
 
-    @staticmethod
-    def _visible(text: str) -> str:
-        from ..values import visible
-
-        return visible(text.replace("\n", "\\n"))  # one line, whatever the text holds
+    def _bare(self, whole: str) -> bool:
+        """Write ``whole`` and a line break straight to the stream, if rich would print just
+        that (see :meth:`plain`); whether it did."""
+        if not self.plain(whole):
+            return False
+        stream = self.file
+        stream.write(whole + "\n")
+        stream.flush()  # as rich does: stdout's lines stay in order with stderr's
+        return True
 
     def plain(self, text: str) -> bool:
         """Whether rich would print ``text`` (as escaped text) exactly as it is, plus a line

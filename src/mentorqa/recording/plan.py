@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import UsageError, resolve
-from ..frameworks.model import Framework
+from ..frameworks.model import Framework, PlanRules
 from ..values import today
 from .base import Change, Draft, Recorder, append_new, entry
 
@@ -19,13 +19,15 @@ from .base import Change, Draft, Recorder, append_new, entry
 class PlanWrites(Recorder):
     """The improvement plan's priorities and notes, its agreement, and the signed statement."""
 
-    def _plan_change(self, edit: Callable[[Draft, list[Any]], str]) -> Change:
+    def _plan_change(self, edit: Callable[[Draft, list[Any], PlanRules], str]) -> Change:
+        """Run ``edit`` on the plan's priorities, given the framework's plan rules, and refuse
+        a plan that breaks them."""
         from ..rules import plan
         from ..rules.timeline import happened
 
         def change(draft: Draft) -> tuple[str, str | None]:
-            plan.rules_of(draft.framework)
-            summary = edit(draft, draft.sequence("plan", "priorities"))
+            rules = plan.rules_of(draft.framework)
+            summary = edit(draft, draft.sequence("plan", "priorities"), rules)
             after = draft.validated()
             done = happened(after.dates, today())
             plan.refuse_breaks(draft.framework, after, done)
@@ -42,10 +44,7 @@ class PlanWrites(Recorder):
         owner: str = "",
         target: dt.date | None = None,
     ) -> Change:
-        def edit(draft: Draft, priorities: list[Any]) -> str:
-            from ..rules import plan
-
-            rules = plan.rules_of(draft.framework)
+        def edit(draft: Draft, priorities: list[Any], rules: PlanRules) -> str:
             if len(priorities) >= rules.max_priorities:
                 raise UsageError(
                     f"the {rules.name} already has {len(priorities)} priorities, the most "
@@ -67,7 +66,7 @@ class PlanWrites(Recorder):
         return self._plan_change(edit)
 
     def edit_priority(self, number: int, **fields: Any) -> Change:
-        def edit(draft: Draft, priorities: list[Any]) -> str:
+        def edit(draft: Draft, priorities: list[Any], _: PlanRules) -> str:
             item = _priority(priorities, number)
             for key, value in fields.items():
                 if value is None:
@@ -80,7 +79,7 @@ class PlanWrites(Recorder):
         return self._plan_change(edit)
 
     def remove_priority(self, number: int) -> Change:
-        def edit(draft: Draft, priorities: list[Any]) -> str:
+        def edit(draft: Draft, priorities: list[Any], _: PlanRules) -> str:
             _priority(priorities, number)
             del priorities[number - 1]
             return f"Priority {number} removed."
@@ -93,7 +92,7 @@ class PlanWrites(Recorder):
         strengths: list[str] | tuple[str, ...] = (),
         improvements: list[str] | tuple[str, ...] = (),
     ) -> Change:
-        def edit(draft: Draft, priorities: list[Any]) -> str:
+        def edit(draft: Draft, priorities: list[Any], _: PlanRules) -> str:
             append_new(draft, ("plan", "strengths"), strengths)
             append_new(draft, ("plan", "improvements"), improvements)
             return "Plan notes recorded."
@@ -103,10 +102,7 @@ class PlanWrites(Recorder):
     def agree_plan(self, date: dt.date) -> Change:
         """Record the plan as agreed; refused while it breaks the plan's rules."""
 
-        def edit(draft: Draft, priorities: list[Any]) -> str:
-            from ..rules import plan
-
-            rules = plan.rules_of(draft.framework)
+        def edit(draft: Draft, priorities: list[Any], rules: PlanRules) -> str:
             draft.mapping("dates")[rules.agreed_event] = date
             return f"{rules.name} agreed on {date.isoformat()}."
 

@@ -237,26 +237,17 @@ class ChecksumCache:
 
     def known(self, file: Path | str, info: os.stat_result) -> str | None:
         """The cached checksum, if the file's size and mtime are still those it was made for."""
-        entry = self.entries.get(str(file))
-        if (
-            isinstance(entry, list)
-            and len(entry) == 3
-            and entry[0] == info.st_size
-            and entry[1] == info.st_mtime_ns
-        ):
-            return str(entry[2])
-        return None
+        return self.split([(str(file), info)])[0].get(str(file))
 
-    def checksums(
-        self, files: list[tuple[str, os.stat_result]], ahead: HashAhead | None = None
-    ) -> dict[str, str | None]:
-        """Checksums of many files: cached ones looked up, the rest read in two threads, or
-        taken from ``ahead``, a helper hashing them already (see :mod:`.hashing`).
-        None: unreadable."""
+    def split(
+        self, files: list[tuple[str, os.stat_result]]
+    ) -> tuple[dict[str, str | None], list[tuple[str, os.stat_result]]]:
+        """The checksums the cache holds for ``files`` as they are now, and the files it lacks
+        (one tight loop: it runs once per evidence file on every check)."""
         found: dict[str, str | None] = {}
         missing: list[tuple[str, os.stat_result]] = []
         entries = self.entries
-        for file, info in files:  # known(), inline: it runs once per file on every check
+        for file, info in files:
             entry = entries.get(file)
             if (
                 type(entry) is list
@@ -267,6 +258,15 @@ class ChecksumCache:
                 found[file] = str(entry[2])
             else:
                 missing.append((file, info))
+        return found, missing
+
+    def checksums(
+        self, files: list[tuple[str, os.stat_result]], ahead: HashAhead | None = None
+    ) -> dict[str, str | None]:
+        """Checksums of many files: cached ones looked up, the rest read in two threads, or
+        taken from ``ahead``, a helper hashing them already (see :mod:`.hashing`).
+        None: unreadable."""
+        found, missing = self.split(files)
         hashed: dict[str, str | None] = {}
         if ahead is not None:
             found = ahead.finish(_readable_sha256)

@@ -74,7 +74,7 @@ def _loader() -> type:
             # As ruamel.yaml reads YAML 1.2 integers: '_' separators, 0b/0o/0x, 010 is ten.
             value = str(self.construct_scalar(node)).replace("_", "")
             if not value.lstrip("+-"):  # ('!!int' on nothing)
-                raise ConstructorError(None, None, _not_a("number", node), node.start_mark)
+                raise _refused("number", node)
             sign = -1 if value.startswith("-") else 1
             value = value.lstrip("+-")
             for prefix, base in (("0b", 2), ("0o", 8), ("0x", 16)):
@@ -102,17 +102,17 @@ def _loader() -> type:
         # base constructors fail with AttributeError and KeyError).
         def construct_yaml_timestamp(self, node: Any) -> Any:
             if not self.timestamp_regexp.match(str(self.construct_scalar(node))):
-                raise ConstructorError(None, None, _not_a("timestamp", node), node.start_mark)
+                raise _refused("timestamp", node)
             return super().construct_yaml_timestamp(node)
 
         def construct_yaml_float(self, node: Any) -> Any:
             if not str(self.construct_scalar(node)).replace("_", "").lstrip("+-"):
-                raise ConstructorError(None, None, _not_a("number", node), node.start_mark)
+                raise _refused("number", node)
             return super().construct_yaml_float(node)
 
         def construct_yaml_bool(self, node: Any) -> Any:
             if str(self.construct_scalar(node)).lower() not in self.bool_values:
-                raise ConstructorError(None, None, _not_a("boolean", node), node.start_mark)
+                raise _refused("boolean", node)
             return super().construct_yaml_bool(node)
 
     for tag, method in (
@@ -144,8 +144,12 @@ def _loader() -> type:
     return type("Core12Loader", bases, {"__init__": __init__})
 
 
-def _not_a(kind: str, node: Any) -> str:
-    return f"{str(node.value)[:80]!r} cannot be read as a {kind}"
+def _refused(kind: str, node: Any) -> Exception:
+    """The located error for a value an explicit tag asks to read as what it is not."""
+    from yaml.constructor import ConstructorError
+
+    what = f"{str(node.value)[:80]!r} cannot be read as a {kind}"
+    return ConstructorError(None, None, what, node.start_mark)
 
 
 def prepare() -> None:

@@ -186,10 +186,13 @@ class _Patcher:
         self.edits.append((start, end, new))
 
     def _guard(self, node: Node) -> None:
-        if not self.tainted:  # no anchor or alias in the file: nothing to walk for
-            return
-        if any(id(inner) in self.tainted for inner in _nodes(node)):
+        if self._holds_anchors(node):
             raise PatchError(f"line {node.start_mark.line + 1}: this value {_ANCHORS}")
+
+    def _holds_anchors(self, node: Node) -> bool:
+        """Whether ``node`` or anything in it is anchored or aliased (it cannot be rewritten)."""
+        # (no anchor or alias in the file: nothing to walk for)
+        return bool(self.tainted) and any(id(inner) in self.tainted for inner in _nodes(node))
 
     def _anchor(self, ctx: _Ctx) -> int:
         if ctx.anchor < 0:
@@ -345,11 +348,10 @@ class _Patcher:
                 continue
             # As many items as line up are edited in place (comments and the spelling of what
             # they keep survive); only the rest are deleted, or added after them.
-            pairs = list(zip(items[i1:i2], new[j1:j2], strict=False))
-            if tag == "replace" and all(_alike(*p) for p in pairs):
-                for k, (item, value) in enumerate(pairs):
-                    self.diff(item, value, _Ctx("item", col, starts[i1 + k] + 1))
-                i1, j1 = i1 + len(pairs), j1 + len(pairs)
+            kept = _in_place(tag, items[i1:i2], new[j1:j2])
+            for k in range(kept):
+                self.diff(items[i1 + k], new[j1 + k], _Ctx("item", col, starts[i1 + k] + 1))
+            i1, j1 = i1 + kept, j1 + kept
             for item in items[i1:i2]:
                 self._guard(item)
             gone.update(range(i1, i2))
@@ -389,11 +391,8 @@ class _Patcher:
         for tag, i1, i2, j1, j2 in opcodes:
             if tag == "equal":
                 continue
-            pairs = zip(items[i1:i2], new[j1:j2], strict=False)
-            if tag == "replace" and all(_alike(*p) for p in pairs):
-                i1 += min(i2 - i1, j2 - j1)
-            for k in range(i1, i2):
-                if self.tainted and any(id(inner) in self.tainted for inner in _nodes(items[k])):
+            for k in range(i1 + _in_place(tag, items[i1:i2], new[j1:j2]), i2):
+                if self._holds_anchors(items[k]):
                     return float("inf"), deleted
                 span = self.text[starts[k] : self._line_after(self._end(items[k]))]
                 comments += sum(1 for line in span.split("\n") if "#" in line)
@@ -446,6 +445,13 @@ class _Patcher:
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("#")
+
+
+def _in_place(tag: str, items: list[Node], new: list[Any]) -> int:
+    """How many of an opcode's old items are edited in place, from the first: all that line up
+    with a new value, where each keeps its shape; none otherwise (they are deleted)."""
+    pairs = list(zip(items, new, strict=False))
+    return len(pairs) if tag == "replace" and all(_alike(*p) for p in pairs) else 0
 
 
 def _alike(node: Node, new: object) -> bool:
