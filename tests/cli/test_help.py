@@ -79,8 +79,8 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
     assert loaded("--version") == "[]"
     cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
     assert cost == (
-        "['mentorqa.cli._common', 'mentorqa.cli.consoles', 'mentorqa.cli.money', "
-        "'mentorqa.cli.params', 'mentorqa.cli.root']"
+        "['mentorqa.cli._common', 'mentorqa.cli.consoles', 'mentorqa.cli.declare', "
+        "'mentorqa.cli.money', 'mentorqa.cli.params', 'mentorqa.cli.root']"
     )
 
 

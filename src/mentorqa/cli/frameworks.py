@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
 from rich.console import Console
 
 from ..errors import ExitCode, FrameworkError
@@ -21,19 +20,13 @@ from ._common import (
     report_error,
     show,
 )
-
-app = typer.Typer(
-    help="List, show and validate assessment frameworks (the YAML files that declare practice "
-    "areas, indicators, levels, fees and deadlines).",
-    no_args_is_help=True,
-)
+from .declare import Argument, Commands, Option
 
 
 def _workspace_root(workspace: Path | None) -> Path | None:
     return find_root(workspace or Path.cwd(), must_exist=workspace is not None)
 
 
-@app.command("list")
 def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """List every framework available.
 
@@ -50,9 +43,8 @@ def list_(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
         show(text.frameworks(found))
 
 
-@app.command("show")
 def show_framework(
-    framework_id: Annotated[str, typer.Argument(metavar="ID", help="Framework id, e.g. qim.")],
+    framework_id: Annotated[str, Argument(metavar="ID", help="Framework id, e.g. qim.")],
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -70,10 +62,9 @@ def show_framework(
     show(text.provenance(fw))
 
 
-@app.command()
 def validate(
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="The framework (or mapping) file to check.")
+        Path, Argument(metavar="FILE", help="The framework (or mapping) file to check.")
     ],
 ) -> None:
     """Check a framework file, or a mapping file, and list every problem as FILE:LINE:COLUMN
@@ -94,18 +85,17 @@ def validate(
         fw = parse_framework(text, file)
     except FrameworkError as exc:
         report_error(exc)
-        raise typer.Exit(int(ExitCode.ERROR)) from None
+        raise SystemExit(int(ExitCode.ERROR)) from None
     out.print(
         f"{esc(file)}: valid framework '{esc(fw.id)}' ({esc(fw.name)}), "
         f"{len(fw.indicator_index)} indicators in {len(fw.practice_areas)} practice areas"
     )
 
 
-@app.command("import")
 def import_(
     sheet: Annotated[
         Path,
-        typer.Argument(
+        Argument(
             metavar="SHEET",
             help="The indicator list: an xlsx workbook (its first sheet) or a csv file with the "
             "columns id, area, title, level, and optionally requires, method, evidence.",
@@ -114,7 +104,7 @@ def import_(
     ],
     base: Annotated[
         str,
-        typer.Option(
+        Option(
             "--base",
             metavar="ID|FILE",
             help="The framework (an id, or a framework file) that gives everything but the "
@@ -124,7 +114,7 @@ def import_(
     ],
     output: Annotated[
         Path,
-        typer.Option(
+        Option(
             "--output",
             "-o",
             metavar="FILE.yaml",
@@ -134,7 +124,7 @@ def import_(
     ],
     framework_id: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--id",
             help="The new framework's id. Default: the base's (so it replaces "
             "the base in a workspace's frameworks/ folder).",
@@ -142,7 +132,7 @@ def import_(
     ] = None,
     version: Annotated[
         str | None,
-        typer.Option(help="The new framework's version. Default: the base's, naming the sheet."),
+        Option(help="The new framework's version. Default: the base's, naming the sheet."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -172,3 +162,18 @@ def import_(
         f"indicators in {len(fw.practice_areas)} practice areas; everything else from "
         f"'{esc(base_fw.id)}'. Check it with 'mentorqa frameworks validate {esc(output)}'."
     )
+
+
+app = Commands(
+    {
+        "list": list_,
+        "show": show_framework,
+        "validate": validate,
+        "import": import_,
+    },
+    dict(
+        help="List, show and validate assessment frameworks (the YAML files that declare practice "
+        "areas, indicators, levels, fees and deadlines).",
+        no_args_is_help=True,
+    ),
+)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..workspace import open_workspace
 from ._common import JsonOption, WorkspaceOption, err, finish
+from .declare import Option
 
 
 def map_(
     source: Annotated[
         Path,
-        typer.Option(
+        Option(
             "--from",
             metavar="DIR",
             help="The other framework's workspace (e.g. your QiM workspace, to start QiB from it).",
@@ -23,7 +22,7 @@ def map_(
     ],
     apply: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--apply",
             help="Record the judgements an equal or superset relation settles, as the service's "
             "own, where the service has none yet.",

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from ..workspace import open_workspace
 from ._common import WorkspaceOption, out
+from .declare import Option
 
 
 def migrate(
     to: Annotated[
         str,
-        typer.Option(
+        Option(
             "--to",
             metavar="FILE|ID",
             help="The framework to move to: a framework file (copied into the workspace's "
@@ -22,7 +21,7 @@ def migrate(
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would move, and write nothing.")
+        bool, Option("--dry-run", help="Say what would move, and write nothing.")
     ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:

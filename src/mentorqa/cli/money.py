@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..frameworks import get
 from ..rules.eligibility import parse_answer
 from ..store.files import find_root
@@ -20,12 +18,13 @@ from ._common import (
     said,
     write_output,
 )
+from .declare import Option
 
 
 def cost(
     framework: Annotated[
         str | None,
-        typer.Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
+        Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
     ] = None,
     turnover: Annotated[
         float | None,
@@ -33,10 +32,10 @@ def cost(
     ] = None,
     sector: Annotated[
         str | None,
-        typer.Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
+        Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
     ] = None,
     years: Annotated[
-        bool, typer.Option("--years", help="Also show each year of the award period.")
+        bool, Option("--years", help="Also show each year of the award period.")
     ] = False,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
@@ -63,7 +62,7 @@ def cost(
 def eligibility(
     answer: Annotated[
         list[str] | None,
-        typer.Option(
+        Option(
             "--answer",
             "-a",
             metavar="ID=yes|no",
@@ -92,7 +91,7 @@ def eligibility(
 def timeline(
     ics: Annotated[
         Path | None,
-        typer.Option(metavar="FILE", help="Also write the dated milestones as an .ics calendar."),
+        Option(metavar="FILE", help="Also write the dated milestones as an .ics calendar."),
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,

@@ -5,31 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import typer
-
 from ..values import today
 from ..workspace import open_workspace
 from ._common import JsonOption, WorkspaceOption, date_argument, date_option, finish, said
+from .declare import Argument, Commands, Option
 
-app = typer.Typer(
-    help="Record the improvement plan (NQMS: the Improvement and Innovation Plan); "
-    "'plan show' says how many priorities it needs and by when they may be due.",
-    no_args_is_help=True,
-)
-
-Goal = Annotated[str, typer.Argument(metavar="GOAL", help="What the priority sets out to achieve.")]
+Goal = Annotated[str, Argument(metavar="GOAL", help="What the priority sets out to achieve.")]
 Area = Annotated[
-    str, typer.Option(metavar="AREA", help="Program area, e.g. management, operations, evaluation.")
+    str, Option(metavar="AREA", help="Program area, e.g. management, operations, evaluation.")
 ]
-Actions = Annotated[list[str] | None, typer.Option("--action", help="An action (repeatable).")]
-Owner = Annotated[str, typer.Option(help="Who is responsible (a role is enough).")]
+Actions = Annotated[list[str] | None, Option("--action", help="An action (repeatable).")]
+Owner = Annotated[str, Option(help="Who is responsible (a role is enough).")]
 Target = Annotated[date | None, date_option("--target", help="Target date, e.g. 2027-09-30.")]
 Number = Annotated[
-    int, typer.Argument(metavar="NUMBER", help="The priority's number, as 'plan show' lists it.")
+    int, Argument(metavar="NUMBER", help="The priority's number, as 'plan show' lists it.")
 ]
 
 
-@app.command("add")
 def add(
     goal: Goal,
     area: Area = "",
@@ -43,15 +35,14 @@ def add(
     said(ws.add_priority(goal, area=area, actions=action or [], owner=owner, target=target))
 
 
-@app.command("edit")
 def edit(
     number: Number,
-    goal: Annotated[str | None, typer.Option(help="New goal.")] = None,
-    area: Annotated[str | None, typer.Option(help="New area.")] = None,
+    goal: Annotated[str | None, Option(help="New goal.")] = None,
+    area: Annotated[str | None, Option(help="New area.")] = None,
     action: Annotated[
-        list[str] | None, typer.Option("--action", help="Replace the actions (repeatable).")
+        list[str] | None, Option("--action", help="Replace the actions (repeatable).")
     ] = None,
-    owner: Annotated[str | None, typer.Option(help="New owner.")] = None,
+    owner: Annotated[str | None, Option(help="New owner.")] = None,
     target: Target = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -60,20 +51,18 @@ def edit(
     said(ws.edit_priority(number, goal=goal, area=area, actions=action, owner=owner, target=target))
 
 
-@app.command("remove")
 def remove(number: Number, workspace: WorkspaceOption = None) -> None:
     """Remove a priority (the ones after it move up)."""
     said(open_workspace(workspace).remove_priority(number))
 
 
-@app.command("note")
 def note(
     strength: Annotated[
-        list[str] | None, typer.Option("--strength", help="A strength (repeatable).")
+        list[str] | None, Option("--strength", help="A strength (repeatable).")
     ] = None,
     improvement: Annotated[
         list[str] | None,
-        typer.Option("--improvement", help="An area for improvement (repeatable)."),
+        Option("--improvement", help="An area for improvement (repeatable)."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -82,7 +71,6 @@ def note(
     said(ws.add_plan_notes(strengths=strength or [], improvements=improvement or []))
 
 
-@app.command("agree")
 def agree(
     when: Annotated[date | None, date_argument("Default: today.")] = None,
     workspace: WorkspaceOption = None,
@@ -91,7 +79,6 @@ def agree(
     said(open_workspace(workspace).agree_plan(when or today()))
 
 
-@app.command("revise")
 def revise(
     when: Annotated[date | None, date_argument("Default: today.")] = None,
     workspace: WorkspaceOption = None,
@@ -103,7 +90,6 @@ def revise(
     said(open_workspace(workspace).revise_plan(when or today()))
 
 
-@app.command("show")
 def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Show the plan's priorities and what it still lacks."""
     from ..views import text
@@ -113,10 +99,28 @@ def show(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
 
 
 def sign(
-    name: Annotated[str, typer.Option(help="Name of the key leader who signs.")],
-    role: Annotated[str, typer.Option(help="Their role, e.g. Executive Director.")],
+    name: Annotated[str, Option(help="Name of the key leader who signs.")],
+    role: Annotated[str, Option(help="Their role, e.g. Executive Director.")],
     when: Annotated[date | None, date_option("--date", help="Default: today.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record that a key leader signed the statement (NQMS: Statement of Accuracy)."""
     said(open_workspace(workspace).sign_statement(name, role, when or today()))
+
+
+app = Commands(
+    {
+        "add": add,
+        "edit": edit,
+        "remove": remove,
+        "note": note,
+        "agree": agree,
+        "revise": revise,
+        "show": show,
+    },
+    dict(
+        help="Record the improvement plan (NQMS: the Improvement and Innovation Plan); "
+        "'plan show' says how many priorities it needs and by when they may be due.",
+        no_args_is_help=True,
+    ),
+)

@@ -8,8 +8,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..errors import MentorqaError
 from ..frameworks.registry import declaring
 from ..store.files import repository_base
@@ -24,10 +22,11 @@ from ._common import (
     print_json,
     write_output,
 )
+from .declare import Option
 
 LevelOption = Annotated[
     str | None,
-    typer.Option(
+    Option(
         "--level",
         metavar="LEVEL",
         help="A level id (e.g. award, excellence); exit 1 unless reached.",
@@ -38,11 +37,11 @@ LevelOption = Annotated[
 def status(
     level: LevelOption = None,
     all_: Annotated[
-        bool, typer.Option("--all", help="List every indicator still to do, per practice area.")
+        bool, Option("--all", help="List every indicator still to do, per practice area.")
     ] = False,
     area: Annotated[
         str | None,
-        typer.Option(metavar="AREA", help="Only this practice area, with what each requires."),
+        Option(metavar="AREA", help="Only this practice area, with what each requires."),
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
@@ -74,7 +73,7 @@ def show(
     indicator: IndicatorArgument,
     framework: Annotated[
         str | None,
-        typer.Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
+        Option("--framework", "-f", metavar="ID", help="Framework id, without a workspace."),
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
@@ -113,7 +112,7 @@ def check(
     json: JsonOption = False,
     fmt: Annotated[
         CheckFormat | None,
-        typer.Option(
+        Option(
             "--format",
             metavar="FORMAT",
             case_sensitive=False,
@@ -124,9 +123,9 @@ def check(
     ] = None,
     junit: Annotated[
         Path | None,
-        typer.Option(metavar="FILE", help="Also write a JUnit XML report, one test per indicator."),
+        Option(metavar="FILE", help="Also write a JUnit XML report, one test per indicator."),
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    strict: Annotated[bool, Option(help="Treat warnings as errors.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Check the records for consistency (for CI on an evidence repository).

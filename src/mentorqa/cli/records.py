@@ -10,8 +10,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import typer
-
 from ..completion import complete_ids
 from ..errors import MentorqaError, UsageError
 from ..workspace import create_workspace, open_workspace
@@ -28,6 +26,7 @@ from ._common import (
     out,
     said,
 )
+from .declare import Argument, Commands, Option
 
 T = TypeVar("T")
 
@@ -44,7 +43,7 @@ def _stdin_is_terminal() -> bool:
 def init(
     directory: Annotated[
         Path | None,
-        typer.Argument(
+        Argument(
             metavar="DIR",
             help="Folder for the new workspace (created if needed). Default: the current folder.",
             show_default=False,
@@ -52,14 +51,14 @@ def init(
     ] = None,
     framework: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--framework",
             "-f",
             metavar="ID",
             help="Framework id, such as qim or nqms ('mentorqa frameworks list' shows all).",
         ),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", "-n", help="The service's name.")] = None,
+    name: Annotated[str | None, Option("--name", "-n", help="The service's name.")] = None,
     turnover: Annotated[
         float | None,
         amount_option(help="Annual turnover of the whole organisation, e.g. 120000 or £120,000."),
@@ -73,7 +72,7 @@ def init(
     ] = None,
     cycle: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="CYCLE",
             help="The assessment round, where the framework has several (QiM: reaccreditation); "
             "--start is then the day it started. Default: the first award.",
@@ -161,6 +160,8 @@ def _non_empty(text: str) -> str:
 
 
 def _until_valid(question: str, check: Callable[[str], T], default: str | None = None) -> T:
+    import typer  # (asked at a terminal only: init then runs through typer, see .fast)
+
     from ..views.terminal import esc
 
     while True:
@@ -171,18 +172,10 @@ def _until_valid(question: str, check: Callable[[str], T], default: str | None =
             err.print(f"[yellow]{esc(exc.problems[0].message)}[/]; try again")
 
 
-evidence_app = typer.Typer(
-    help="Record, list and remove evidence files for indicators.", no_args_is_help=True
-)
-
-
-@evidence_app.command("add")
 def evidence_add(
     indicator: IndicatorArgument,
-    paths: Annotated[
-        list[Path], typer.Argument(metavar="PATH...", help="Files inside the workspace.")
-    ],
-    note: Annotated[str | None, typer.Option(help="A short note about the evidence.")] = None,
+    paths: Annotated[list[Path], Argument(metavar="PATH...", help="Files inside the workspace.")],
+    note: Annotated[str | None, Option(help="A short note about the evidence.")] = None,
     valid_until: Annotated[
         date | None,
         date_option(
@@ -204,22 +197,18 @@ def evidence_add(
     said(ws.add_evidence(indicator, *paths, note=note, valid_until=valid_until))
 
 
-@evidence_app.command("remove")
 def evidence_remove(
-    indicator: Annotated[str, typer.Argument(metavar="INDICATOR", help="Indicator id.")],
-    paths: Annotated[
-        list[str], typer.Argument(metavar="PATH...", help="Recorded files to forget.")
-    ],
+    indicator: Annotated[str, Argument(metavar="INDICATOR", help="Indicator id.")],
+    paths: Annotated[list[str], Argument(metavar="PATH...", help="Recorded files to forget.")],
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget recorded evidence. The files themselves are not deleted."""
     said(open_workspace(workspace).remove_evidence(indicator, *paths))
 
 
-@evidence_app.command("list")
 def evidence_list(
     indicator: Annotated[
-        str | None, typer.Argument(metavar="INDICATOR", help="Only this indicator.")
+        str | None, Argument(metavar="INDICATOR", help="Only this indicator.")
     ] = None,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
@@ -235,25 +224,23 @@ def mark(
     indicator: IndicatorArgument,
     status: Annotated[
         str | None,
-        typer.Argument(
+        Argument(
             metavar="STATUS",
             help="met, partly-met, not-met or not-applicable (as the framework allows).",
         ),
     ] = None,
     by: Annotated[
-        By, typer.Option(help="Whose judgement: the service's own (self) or the assessor's.")
+        By, Option(help="Whose judgement: the service's own (self) or the assessor's.")
     ] = By.self,
-    note: Annotated[
-        str | None, typer.Option(help="A comment, e.g. the assessor's reasons.")
-    ] = None,
+    note: Annotated[str | None, Option(help="A comment, e.g. the assessor's reasons.")] = None,
     rating: Annotated[
         int | None,
-        typer.Option(
+        Option(
             metavar="N",
             help="Quality rating, where the framework has a scale (NQMS: implementation quality).",
         ),
     ] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="Remove the judgement instead.")] = False,
+    clear: Annotated[bool, Option("--clear", help="Remove the judgement instead.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record a judgement on an indicator: met, partly-met, not-met or not-applicable.
@@ -272,7 +259,7 @@ def mark(
 def event(
     event_id: Annotated[
         str,
-        typer.Argument(
+        Argument(
             metavar="EVENT",
             help="Event id, e.g. registration.",
             autocompletion=complete_ids("event"),
@@ -281,7 +268,7 @@ def event(
     when: Annotated[
         date | None, date_argument("When it happened (or is scheduled). Default: today.")
     ] = None,
-    clear: Annotated[bool, typer.Option("--clear", help="Forget the event's date.")] = False,
+    clear: Annotated[bool, Option("--clear", help="Forget the event's date.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the date of a step of the process (see 'mentorqa timeline' for the events)."""
@@ -291,26 +278,18 @@ def event(
     said(open_workspace(workspace).record_event(event_id, day))
 
 
-interview_app = typer.Typer(
-    help="Record interviews by role and pseudonym (never a real name).", no_args_is_help=True
-)
-
-
-@interview_app.command("add")
 def interview_add(
-    role: Annotated[str, typer.Argument(metavar="ROLE", help="Role, e.g. mentor, mentee, staff.")],
+    role: Annotated[str, Argument(metavar="ROLE", help="Role, e.g. mentor, mentee, staff.")],
     pseudonym: Annotated[
-        str, typer.Argument(metavar="PSEUDONYM", help="A pseudonym such as 'Mentee A'.")
+        str, Argument(metavar="PSEUDONYM", help="A pseudonym such as 'Mentee A'.")
     ],
     when: Annotated[date | None, date_option("--date", help="Date of the interview.")] = None,
     minutes: Annotated[int | None, minutes_option(help="How long it lasted.")] = None,
     informs: Annotated[
         list[str] | None,
-        typer.Option(
-            "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
-        ),
+        Option("--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note (no names).")] = None,
+    note: Annotated[str | None, Option(help="A short note (no names).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record an interview. Keep notes that could identify people in private/."""
@@ -322,11 +301,8 @@ def interview_add(
     )
 
 
-@interview_app.command("remove")
 def interview_remove(
-    pseudonym: Annotated[
-        str, typer.Argument(metavar="PSEUDONYM", help="The interview's pseudonym.")
-    ],
+    pseudonym: Annotated[str, Argument(metavar="PSEUDONYM", help="The interview's pseudonym.")],
     workspace: WorkspaceOption = None,
 ) -> None:
     """Forget a recorded interview."""
@@ -335,21 +311,19 @@ def interview_remove(
 
 def case_study(
     kind: Annotated[
-        str, typer.Argument(metavar="KIND", help="Kind, e.g. mentee_journey or mentor_journey.")
+        str, Argument(metavar="KIND", help="Kind, e.g. mentee_journey or mentor_journey.")
     ],
     file: Annotated[
-        Path | None, typer.Argument(metavar="FILE", help="The case study file, if any.")
+        Path | None, Argument(metavar="FILE", help="The case study file, if any.")
     ] = None,
-    title: Annotated[str, typer.Option(help="A title (no real names).")] = "",
+    title: Annotated[str, Option(help="A title (no real names).")] = "",
     informs: Annotated[
         list[str] | None,
-        typer.Option(
-            "--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."
-        ),
+        Option("--informs", metavar="INDICATOR", help="An indicator it informs (repeatable)."),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note.")] = None,
+    note: Annotated[str | None, Option(help="A short note.")] = None,
     remove: Annotated[
-        bool, typer.Option("--remove", help="Forget the case study of this kind (--title: which).")
+        bool, Option("--remove", help="Forget the case study of this kind (--title: which).")
     ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -364,9 +338,9 @@ def case_study(
 
 def visit(
     when: Annotated[date | None, date_argument("Date of the visit.")] = None,
-    mode: Annotated[str, typer.Option(metavar="MODE", help="on_site or remote.")] = "on_site",
+    mode: Annotated[str, Option(metavar="MODE", help="on_site or remote.")] = "on_site",
     assessor: Annotated[
-        str | None, typer.Option(metavar="NAME", help="The named assessor, for the report.")
+        str | None, Option(metavar="NAME", help="The named assessor, for the report.")
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -376,19 +350,17 @@ def visit(
 
 
 def note(
-    area: Annotated[
-        str, typer.Argument(metavar="AREA", help="Practice area id, e.g. mentee_journey.")
-    ],
+    area: Annotated[str, Argument(metavar="AREA", help="Practice area id, e.g. mentee_journey.")],
     strength: Annotated[
-        list[str] | None, typer.Option("--strength", help="A strength (repeatable).")
+        list[str] | None, Option("--strength", help="A strength (repeatable).")
     ] = None,
     suggestion: Annotated[
         list[str] | None,
-        typer.Option("--suggestion", help="A suggestion for developing quality (repeatable)."),
+        Option("--suggestion", help="A suggestion for developing quality (repeatable)."),
     ] = None,
     remove: Annotated[
         str | None,
-        typer.Option("--remove", metavar="TEXT", help="Forget this strength or suggestion."),
+        Option("--remove", metavar="TEXT", help="Forget this strength or suggestion."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -408,9 +380,9 @@ def service(
     turnover: Annotated[float | None, amount_option(help="Annual organisation turnover.")] = None,
     sector: Annotated[
         str | None,
-        typer.Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
+        Option(metavar="SECTOR", help="Sector for membership fees, e.g. not_for_profit."),
     ] = None,
-    name: Annotated[str | None, typer.Option(help="The service's name.")] = None,
+    name: Annotated[str | None, Option(help="The service's name.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Change the service's name, turnover or sector; without options, show them."""
@@ -423,16 +395,8 @@ def service(
     said(ws.update_service(name=name, turnover=turnover, sector=sector))
 
 
-change_app = typer.Typer(
-    help="Keep a dated log of significant changes to the service or program (NQMS asks "
-    "programs to report them); reports show it.",
-    no_args_is_help=True,
-)
-
-
-@change_app.command("add")
 def change_add(
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="What changed, in a sentence.")],
+    text: Annotated[str, Argument(metavar="TEXT", help="What changed, in a sentence.")],
     when: Annotated[date | None, date_option("--date", help="Default: today.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -442,16 +406,14 @@ def change_add(
     said(open_workspace(workspace).add_change(text, when or today()))
 
 
-@change_app.command("remove")
 def change_remove(
-    number: Annotated[int, typer.Argument(metavar="NUMBER", help="As 'change list' numbers it.")],
+    number: Annotated[int, Argument(metavar="NUMBER", help="As 'change list' numbers it.")],
     workspace: WorkspaceOption = None,
 ) -> None:
     """Remove an entry from the log of changes."""
     said(open_workspace(workspace).remove_change(number))
 
 
-@change_app.command("list")
 def change_list(json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """List the dated log of changes."""
     from ..views import text
@@ -463,7 +425,7 @@ def change_list(json: JsonOption = False, workspace: WorkspaceOption = None) -> 
 def schema(
     framework: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--framework",
             "-f",
             metavar="ID",
@@ -480,3 +442,36 @@ def schema(
 
     document = schema_for(framework, workspace)
     sys.stdout.write(jsonlib.dumps(document, indent=2) + "\n")
+
+
+evidence_app = Commands(
+    {
+        "add": evidence_add,
+        "remove": evidence_remove,
+        "list": evidence_list,
+    },
+    dict(help="Record, list and remove evidence files for indicators.", no_args_is_help=True),
+)
+
+
+interview_app = Commands(
+    {
+        "add": interview_add,
+        "remove": interview_remove,
+    },
+    dict(help="Record interviews by role and pseudonym (never a real name).", no_args_is_help=True),
+)
+
+
+change_app = Commands(
+    {
+        "add": change_add,
+        "remove": change_remove,
+        "list": change_list,
+    },
+    dict(
+        help="Keep a dated log of significant changes to the service or program (NQMS asks "
+        "programs to report them); reports show it.",
+        no_args_is_help=True,
+    ),
+)

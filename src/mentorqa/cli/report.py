@@ -6,18 +6,17 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..errors import UsageError
 from ..views import output_format
 from ..workspace import open_workspace
 from ._common import WorkspaceOption, out, write_output
+from .declare import Option
 
 
 def report(
     kind: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--kind",
             "-k",
             help="Report kind; the framework lists them (QiM: assessor, progress; NQMS: "
@@ -26,7 +25,7 @@ def report(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--format",
             help="md (markdown), html (one printable page) or pdf (needs mentorqa[pdf]). "
             "Default: from the -o file's extension, else md.",
@@ -34,11 +33,11 @@ def report(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of stdout ('-': stdout)."),
+        Option("--output", "-o", help="Write to this file instead of stdout ('-': stdout)."),
     ] = None,
     all_rows: Annotated[
         bool,
-        typer.Option("--all-rows", help="Also list indicators not yet judged by anyone."),
+        Option("--all-rows", help="Also list indicators not yet judged by anyone."),
     ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:

@@ -6,19 +6,18 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..errors import MentorqaError, Problem, UsageError
 from ..layout import MANIFEST
 from ..views import output_format
 from ..views.terminal import esc
 from ._common import err, report_error
+from .declare import Argument, Option
 
 
 def rollup(
     folders: Annotated[
         list[Path],
-        typer.Argument(
+        Argument(
             metavar="DIR...",
             help="Workspaces, or folders searched for them (git checkouts too; .git, private/ "
             "and node_modules are skipped).",
@@ -27,7 +26,7 @@ def rollup(
     ],
     min_group: Annotated[
         int,
-        typer.Option(
+        Option(
             "--min-group",
             metavar="K",
             help="Hide every figure fewer than K programs contribute to, and every count with "
@@ -35,11 +34,11 @@ def rollup(
         ),
     ] = 5,
     json_: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document (the same as --format json).")
+        bool, Option("--json", help="Print one JSON document (the same as --format json).")
     ] = False,
     fmt: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--format",
             metavar="FORMAT",
             help="md, html (one page with a chart), csv or json. Default: from the -o file's "
@@ -49,11 +48,11 @@ def rollup(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+        Option("--output", "-o", help="Write to this file instead of stdout."),
     ] = None,
     facts: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             "--facts",
             metavar="FILE",
             help="Also write de-identified CSV rows, one per program and indicator, under a "
@@ -62,7 +61,7 @@ def rollup(
     ] = None,
     skip_broken: Annotated[
         bool,
-        typer.Option("--skip-broken", help="Exit 0 even when unreadable workspaces were left out."),
+        Option("--skip-broken", help="Exit 0 even when unreadable workspaces were left out."),
     ] = False,
 ) -> None:
     """Aggregate many workspaces of one framework, hiding every small group.
@@ -109,4 +108,4 @@ def rollup(
             + ("" if skip_broken else " (exit 1; --skip-broken to accept)")
         )
     if result.exit_code:
-        raise typer.Exit(int(result.exit_code))
+        raise SystemExit(int(result.exit_code))

@@ -7,12 +7,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from ..errors import UsageError
 from ..views import output_format
 from ..workspace import open_workspace
 from ._common import JsonOption, WorkspaceOption, out, print_json, write_output
+from .declare import Argument, Option
 
 
 class SheetFormat(StrEnum):
@@ -23,7 +22,7 @@ class SheetFormat(StrEnum):
 def export(
     output: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             "--output",
             "-o",
             metavar="FILE",
@@ -32,13 +31,11 @@ def export(
     ] = None,
     fmt: Annotated[
         SheetFormat | None,
-        typer.Option(
-            "--format", help="xlsx or csv. Default: from the -o file's extension, else csv."
-        ),
+        Option("--format", help="xlsx or csv. Default: from the -o file's extension, else csv."),
     ] = None,
     bom: Annotated[
         bool | None,
-        typer.Option(
+        Option(
             "--bom/--no-bom",
             help="Start a csv file with a UTF-8 byte order mark, so that Excel reads accents "
             "and symbols right. Default: yes in a file, no on stdout.",
@@ -72,14 +69,14 @@ def export(
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(
+        Argument(
             metavar="FILE",
             help="An xlsx workbook (its first sheet) or a csv file.",
             show_default=False,
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would change; write nothing.")
+        bool, Option("--dry-run", help="Say what would change; write nothing.")
     ] = False,
     json: JsonOption = False,
     workspace: WorkspaceOption = None,
