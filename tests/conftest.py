@@ -14,7 +14,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from mentorqa.cli import app
+from mentorqa.cli import app, fast
 
 TODAY = "2026-05-15"
 
@@ -44,7 +44,8 @@ def _command() -> Any:
 
 
 def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Run:
-    """Run ``mentorqa ARGS`` in-process, as the console script would, optionally from ``cwd``."""
+    """Run ``mentorqa ARGS`` in-process, as the console script would, optionally from ``cwd``:
+    a simple command line without typer (cli/fast.py), any other through typer."""
     runner = CliRunner()
     old = Path.cwd()
     if cwd is not None:
@@ -53,6 +54,7 @@ def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) ->
     try:
         with runner.isolation(input=input) as (stdout, stderr, *_):
             try:
+                fast.run([str(a) for a in args])  # (exits, if it ran the command)
                 _command().main(args=[str(a) for a in args], prog_name="mentorqa")
             except SystemExit as exit_:
                 code = exit_.code or 0

@@ -200,7 +200,15 @@ LAYERS = {
 
 # The generator of the plain models and of the validated bundled frameworks runs when they are
 # rebuilt, never in a command: it may read what it writes from (nothing imports it, see below).
-BUILD_TIME = {"spec/generate.py": {"frameworks.loader", "frameworks.registry", "resources"}}
+BUILD_TIME = {
+    "spec/generate.py": {
+        "frameworks.loader",
+        "frameworks.registry",
+        "resources",
+        "cli.fast",
+        "cli.root",
+    }
+}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -261,12 +269,18 @@ def test_no_command_imports_the_build_time_generator() -> None:
 
 
 def test_only_the_cli_imports_the_cli() -> None:
+    """(And the build-time generator, which writes the command lines the CLI reads.)"""
     outside = [
         p
         for p in SRC.rglob("*.py")
         if "cli" not in p.relative_to(SRC).parts and p.name != "__main__.py"
     ]
-    assert not [p for p in outside if any(layer_of(m) == "cli" for m in imports_of(p))]
+    assert not [
+        f"{p.relative_to(SRC)} imports {m}"
+        for p in outside
+        for m in imports_of(p)
+        if layer_of(m) == "cli" and m not in BUILD_TIME.get(p.relative_to(SRC).as_posix(), ())
+    ]
 
 
 def test_every_finding_code_is_documented() -> None:

@@ -1,8 +1,9 @@
 """The ``mentorqa`` command: a thin skin that parses arguments, calls the core and renders.
 
-The command tree lives in :mod:`.root`; it is imported only when a command runs, so that
-``mentorqa --version`` answers without loading the command-line libraries at all, and a
-``--help`` already shown once is replayed from the cache (:mod:`.helpcache`).
+The command tree lives in :mod:`.root`; it is imported only when typer must read the command
+line, so that ``mentorqa --version`` answers without loading the command-line libraries at
+all, a simple command line runs without them (:mod:`.fast`), and a ``--help`` already shown
+once is replayed from the cache (:mod:`.helpcache`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def main() -> None:
     _paused = enabled
     gc.disable()
     try:
+        if cached is None:
+            from . import fast
+
+            fast.run(sys.argv[1:])  # (exits, if it ran the command)
         from .root import app
 
         if cached is None:

@@ -6,12 +6,14 @@ with the same fields, types and defaults, and a decoder that builds it from the 
 are not edited by hand; a test fails when they differ from what this module writes.
 
 It also writes the bundled frameworks validated (``frameworks/validated/ID.json``), which a
-first run decodes instead of validating them (see ``frameworks/loader.py``).
+first run decodes instead of validating them (see ``frameworks/loader.py``), and the command
+lines the CLI may read without typer (``cli/commands.json``, see ``cli/fast.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import types
 import typing
@@ -368,6 +370,17 @@ def main() -> None:
     for path, text in entries.items():
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}", file=sys.stderr)
+    from ..cli.fast import SPEC
+
+    SPEC.write_text(commands_json(), encoding="utf-8")
+    print(f"wrote {SPEC}", file=sys.stderr)
+
+
+def commands_json() -> str:
+    """``cli/commands.json``: the simple command lines, as the commands typer builds read them."""
+    from ..cli.root import describe
+
+    return json.dumps(describe(), indent=1, sort_keys=True) + "\n"
 
 
 if __name__ == "__main__":

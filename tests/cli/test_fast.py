@@ -1,0 +1,226 @@
+"""Simple command lines run without typer, and read exactly as typer reads them."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mentorqa.cli import fast, root
+from mentorqa.spec.generate import commands_json
+
+from .test_help import main_in_child
+
+COMMANDS = sorted(fast.commands())
+
+
+def test_the_command_lines_file_is_up_to_date() -> None:
+    """Change a command's parameters, then run 'python -m mentorqa.spec.generate'."""
+    assert json.loads(fast.SPEC.read_text(encoding="utf-8")) == json.loads(commands_json())
+
+
+def test_every_command_with_plain_parameters_is_there() -> None:
+    """Every command whose parameters are text, paths, numbers, flags and choices; each
+    group's subcommands by their full name."""
+    assert {"status", "check", "timeline", "cost", "mark", "evidence add", "plan add"} <= set(
+        COMMANDS
+    )
+    assert "evidence" not in COMMANDS and "plan" not in COMMANDS  # (groups: typer's help)
+
+
+def typer_reads(name: str, args: list[str]) -> dict[str, Any]:
+    """What typer passes to the command's function for ``mentorqa NAME ARGS``."""
+    words = name.split()
+    command = root._build(words[0])
+    if len(words) > 1:
+        command = command.commands[words[1]]
+    ctx = command.make_context(name, list(args))
+    values = {}
+    for param in command.params:  # as typer's callback wrapper hands lists over
+        value = ctx.params[param.name]
+        if (param.multiple or param.nargs == -1) and value is not None:
+            value = None if param.default is None and not value else list(value)
+        values[param.name] = value
+    return values
+
+
+def with_defaults(name: str, given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` and, for the rest, the defaults of the function the fast path calls."""
+    found = fast.command_of(name.split())
+    assert found is not None or any(p.get("required") for p in _params(name))
+    function = _function(name)
+    bound = inspect.signature(function).bind_partial(**given)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _params(name: str) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = fast.commands()[name]["params"]
+    return params
+
+
+def _function(name: str) -> Any:
+    return fast._named(fast.commands()[name]["function"])
+
+
+# Texts that sit on the edges of how a command line is read: dashes, equals signs, numbers in
+# forms Python and pydantic read differently, choices in other cases, dates, amounts; and any
+# text at all.
+EDGES = [
+    "",
+    "-",
+    "--",
+    "x",
+    "-x",
+    "-5",
+    "5",
+    " 5",
+    "5_0",
+    "+3",
+    "0x1",
+    "\u0661",  # ARABIC-INDIC DIGIT ONE: int() reads it
+    "99999999999999999999",
+    "SARIF",
+    "sarif",
+    "Self",
+    "self",
+    "assessor",
+    "met",
+    "2026-01-02",
+    "2026-02-30",
+    "£1,000",
+    "12.5",
+    "a=b",
+    "=x",
+    "ß",
+    "evidence/a.pdf",
+]
+values = st.one_of(st.sampled_from(EDGES), st.text(max_size=6))
+
+
+@st.composite
+def lines(draw: st.DrawFn, name: str) -> list[str]:
+    """Command lines for ``name``, mostly well formed: some of its options (``--opt VALUE``,
+    ``--opt=VALUE``, ``-wVALUE``, flags and their ``--no-`` forms) among its arguments, in any
+    order, ``--`` before the arguments at times, and now and then something typer refuses."""
+    params = _params(name)
+    groups: list[list[str]] = []
+    arguments: list[str] = []
+    for param in params:
+        if param.get("argument"):
+            if param.get("required") or draw(st.booleans()):
+                count = draw(st.integers(1, 3)) if param.get("many") else 1
+                arguments += [draw(values) for _ in range(count)]
+            continue
+        if not draw(st.booleans()):
+            continue
+        for _ in range(draw(st.integers(1, 2)) if param.get("many") else 1):
+            opt = draw(st.sampled_from([*param["opts"], *param.get("off", ())]))
+            if param.get("flag"):
+                groups.append([opt])
+                continue
+            value = draw(values)
+            form = draw(st.sampled_from(["apart", "attached"]))
+            if form == "apart":
+                groups.append([opt, value])
+            else:
+                groups.append([f"{opt}={value}" if opt.startswith("--") else f"{opt}{value}"])
+    if draw(st.integers(0, 9)) == 0:  # something typer refuses, or reads its own way
+        groups.append([draw(st.sampled_from(["--help", "--bogus", "-z", "extra", "--json=1"]))])
+    order = draw(st.permutations(groups)) if groups else []
+    line = [token for group in order for token in group]
+    if arguments and draw(st.booleans()):
+        return [*line, "--", *arguments]
+    at = draw(st.integers(0, len(line)))
+    return [*line[:at], *arguments, *line[at:]]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_what_the_fast_path_reads_typer_reads_too(name: str, data: st.DataObject) -> None:
+    """Whatever line the fast path reads, typer reads the same values from it; a line it
+    leaves alone is typer's to read (or to refuse)."""
+    args = data.draw(lines(name))
+    given_ = fast.parse(_params(name), args)
+    if given_ is None:
+        return
+    assert with_defaults(name, given_) == typer_reads(name, args), args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["status", "--json", "-w", "ws"],
+        ["check", "--format", "SARIF", "--junit", "out.xml", "--strict"],
+        ["check", "--no-strict", "--workspace=ws"],
+        ["mark", "QIM-SV-A01", "met", "--by", "assessor", "--note", "--help", "-wws"],
+        ["evidence", "add", "QIM-SV-A01", "a.pdf", "b.pdf", "--note", "n"],
+        ["interview", "add", "mentee", "Mentee A", "--informs", "X", "--informs", "Y"],
+        ["event", "registration", "2026-03-01"],
+        ["cost", "--turnover", "£120,000"],
+        ["change", "add", "--", "-a dash first"],
+    ],
+)
+def test_a_usual_command_line_runs_without_typer(args: list[str]) -> None:
+    assert fast.command_of(args) is not None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--version"],
+        ["status", "--help"],
+        ["status", "--all", "--all"],  # (typer keeps the last: left to it)
+        ["status", "--bogus"],
+        ["status", "--json=yes"],
+        ["mark"],
+        ["mark", "X", "met", "extra"],
+        ["mark", "X", "met", "--rating", "5_0"],  # (pydantic's reading of a number)
+        ["mark", "X", "met", "--by", "Self"],
+        ["mark", "X", "met", "--note"],
+        ["event", "registration", "2026-02-30"],
+        ["evidence"],
+        ["evidence", "add", "X"],
+        ["no-such-command"],
+        ["status", "caf\udcc3"],
+    ],
+)
+def test_a_doubtful_command_line_is_left_to_typer(args: list[str]) -> None:
+    assert fast.command_of(args) is None
+
+
+def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(fast.COMPLETION, "complete_bash")
+    assert fast.command_of(["status"]) is None
+
+
+def test_a_fast_command_loads_neither_typer_nor_rich(qim_ws: Path) -> None:
+    """The whole point: `mark` and `status --json` run without typer (and without rich, which
+    they do not need); a usage error is typer's own words, as before."""
+    report = "print(code, 'typer' in sys.modules, 'rich' in sys.modules)"
+    marked = main_in_child(report, "mark", "QIM-SV-A01", "met", "-w", str(qim_ws))
+    assert marked.stdout.splitlines()[-1] == "0 False False", marked.stderr
+    status = main_in_child(report, "status", "--json", "-w", str(qim_ws))
+    assert status.stdout.splitlines()[-1] == "0 False False", status.stderr
+    assert json.loads("\n".join(status.stdout.splitlines()[:-1]))["framework"] == "qim"
+    wrong = main_in_child(report, "mark", "QIM-SV-A01", "--by", "nobody", "-w", str(qim_ws))
+    assert wrong.stdout.splitlines()[-1].startswith("2 True")
+    assert wrong.stderr.startswith("error: invalid value for '--by'"), wrong.stderr
+
+
+def test_a_fast_command_ends_as_typer_would(qim_ws: Path) -> None:
+    """Exit codes, error lines and a reader that stops reading, as through typer."""
+    report = "print(code, file=sys.stderr)"
+    unknown = main_in_child(report, "mark", "QIM-XX-A99", "met", "-w", str(qim_ws))
+    assert unknown.stderr.splitlines()[0].startswith("error: unknown indicator 'QIM-XX-A99'")
+    assert unknown.stderr.splitlines()[-1] == "2"
+    level = main_in_child(report, "status", "--level", "award", "-w", str(qim_ws))
+    assert level.stderr.splitlines()[-1] == "1"
