@@ -197,6 +197,20 @@ def test_a_doubtful_command_line_is_left_to_typer(args: list[str]) -> None:
     assert fast.command_of(args) is None
 
 
+def test_without_the_command_lines_file_typer_reads_every_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged or missing commands.json costs speed, never a command."""
+    for text in (None, "{not json", "[]"):
+        spec = tmp_path / "commands.json"
+        if text is not None:
+            spec.write_text(text, encoding="utf-8")
+        monkeypatch.setattr(fast, "SPEC", spec)
+        fast.commands.cache_clear()
+        assert fast.command_of(["status"]) is None
+    fast.commands.cache_clear()
+
+
 def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(fast.COMPLETION, "complete_bash")
     assert fast.command_of(["status"]) is None

@@ -34,9 +34,13 @@ COMPLETION = "_MENTORQA_COMPLETE"  # set by the shell when it asks typer for com
 
 @cache
 def commands() -> dict[str, Any]:
-    """The command lines this module may read: see :func:`.root.describe`."""
-    loaded: dict[str, Any] = json.loads(SPEC.read_text(encoding="utf-8"))
-    return loaded
+    """The command lines this module may read: see :func:`.root.describe`. (Nothing if the file
+    is missing or damaged: typer then reads every line, as it did before this module.)"""
+    try:
+        loaded = json.loads(SPEC.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def run(args: list[str]) -> None:
