@@ -43,9 +43,12 @@ def _command() -> Any:
     return typer.main.get_command(app)
 
 
-def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) -> Run:
+def run(
+    *args: str | Path, cwd: Path | None = None, input: str | None = None, fast_path: bool = True
+) -> Run:
     """Run ``mentorqa ARGS`` in-process, as the console script would, optionally from ``cwd``:
-    a simple command line without typer (cli/fast.py), any other through typer."""
+    a simple command line without typer (cli/fast.py), any other (or any, without
+    ``fast_path``) through typer."""
     runner = CliRunner()
     old = Path.cwd()
     if cwd is not None:
@@ -54,7 +57,8 @@ def run(*args: str | Path, cwd: Path | None = None, input: str | None = None) ->
     try:
         with runner.isolation(input=input) as (stdout, stderr, *_):
             try:
-                fast.run([str(a) for a in args])  # (exits, if it ran the command)
+                if fast_path:
+                    fast.run([str(a) for a in args])  # (exits, if it ran the command)
                 _command().main(args=[str(a) for a in args], prog_name="mentorqa")
             except SystemExit as exit_:
                 code = exit_.code or 0

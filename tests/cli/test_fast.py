@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +20,7 @@ from hypothesis import strategies as st
 from mentorqa.cli import fast, root
 from mentorqa.spec.generate import commands_json
 
+from ..conftest import run
 from .test_help import main_in_child
 
 COMMANDS = sorted(fast.commands())
@@ -36,7 +43,7 @@ def test_every_command_with_plain_parameters_is_there() -> None:
 def typer_reads(name: str, args: list[str]) -> dict[str, Any]:
     """What typer passes to the command's function for ``mentorqa NAME ARGS``."""
     words = name.split()
-    command = root._build(words[0])
+    command = root.build(words[0])
     if len(words) > 1:
         command = command.commands[words[1]]
     ctx = command.make_context(name, list(args))
@@ -51,12 +58,19 @@ def typer_reads(name: str, args: list[str]) -> dict[str, Any]:
 
 def with_defaults(name: str, given: dict[str, Any]) -> dict[str, Any]:
     """``given`` and, for the rest, the defaults of the function the fast path calls."""
-    found = fast.command_of(name.split())
-    assert found is not None or any(p.get("required") for p in _params(name))
-    function = _function(name)
-    bound = inspect.signature(function).bind_partial(**given)
+    bound = inspect.signature(_function(name)).bind_partial(**given)
     bound.apply_defaults()
     return dict(bound.arguments)
+
+
+def typed(values: dict[str, Any]) -> dict[str, Any]:
+    """Each value with its type, and each item of a list with its own (a member of a text
+    enumeration equals its text; 5 equals 5.0)."""
+
+    def one(value: Any) -> Any:
+        return [one(v) for v in value] if isinstance(value, list) else (type(value), value)
+
+    return {name: one(value) for name, value in values.items()}
 
 
 def _params(name: str) -> list[dict[str, Any]]:
@@ -65,7 +79,7 @@ def _params(name: str) -> list[dict[str, Any]]:
 
 
 def _function(name: str) -> Any:
-    return fast._named(fast.commands()[name]["function"])
+    return fast.named(fast.commands()[name]["function"])
 
 
 # Texts that sit on the edges of how a command line is read: dashes, equals signs, numbers in
@@ -101,6 +115,25 @@ EDGES = [
     "evidence/a.pdf",
 ]
 values = st.one_of(st.sampled_from(EDGES), st.text(max_size=6))
+WHOLE = ["0", "5", "-1", "+3", "007", " 5", "5_0", "1441", "99999999999999999999"]
+PARSED = ["2026-01-02", "2026-02-30", "2026-1-2", "£1,000", "1,000.50", "12.5", "90", "0", "x"]
+
+
+def values_for(param: dict[str, Any]) -> st.SearchStrategy[str]:
+    """Texts for one parameter: mostly of its own kind (its choices in any case, numbers,
+    dates and amounts), else any of the edges."""
+    if "choice" in param:
+        words = [str(m.value) for m in fast.named(param["choice"])]
+        own = st.sampled_from(words).flatmap(
+            lambda w: st.sampled_from([w, w.upper(), w.title(), f" {w}"])
+        )
+    elif "parser" in param:
+        own = st.sampled_from(PARSED)
+    elif param.get("kind") == "whole":
+        own = st.sampled_from(WHOLE)
+    else:
+        return values
+    return st.one_of(own, own, values)
 
 
 @st.composite
@@ -115,16 +148,17 @@ def lines(draw: st.DrawFn, name: str) -> list[str]:
         if param.get("argument"):
             if param.get("required") or draw(st.booleans()):
                 count = draw(st.integers(1, 3)) if param.get("many") else 1
-                arguments += [draw(values) for _ in range(count)]
+                arguments += [draw(values_for(param)) for _ in range(count)]
             continue
         if not draw(st.booleans()):
             continue
-        for _ in range(draw(st.integers(1, 2)) if param.get("many") else 1):
+        # (twice, at times, a single one too: typer keeps the last; the fast path leaves it)
+        for _ in range(draw(st.sampled_from([1, 1, 1, 2]))):
             opt = draw(st.sampled_from([*param["opts"], *param.get("off", ())]))
             if param.get("flag"):
                 groups.append([opt])
                 continue
-            value = draw(values)
+            value = draw(values_for(param))
             form = draw(st.sampled_from(["apart", "attached"]))
             if form == "apart":
                 groups.append([opt, value])
@@ -150,7 +184,7 @@ def test_what_the_fast_path_reads_typer_reads_too(name: str, data: st.DataObject
     given_ = fast.parse(_params(name), args)
     if given_ is None:
         return
-    assert with_defaults(name, given_) == typer_reads(name, args), args
+    assert typed(with_defaults(name, given_)) == typed(typer_reads(name, args)), args
 
 
 @pytest.mark.parametrize(
@@ -158,6 +192,7 @@ def test_what_the_fast_path_reads_typer_reads_too(name: str, data: st.DataObject
     [
         ["status"],
         ["status", "--json", "-w", "ws"],
+        ["status", "--all", "--all", "-w", "a", "-w", "b"],  # (the last counts, as in typer)
         ["check", "--format", "SARIF", "--junit", "out.xml", "--strict"],
         ["check", "--no-strict", "--workspace=ws"],
         ["mark", "QIM-SV-A01", "met", "--by", "assessor", "--note", "--help", "-wws"],
@@ -178,7 +213,6 @@ def test_a_usual_command_line_runs_without_typer(args: list[str]) -> None:
         [],
         ["--version"],
         ["status", "--help"],
-        ["status", "--all", "--all"],  # (typer keeps the last: left to it)
         ["status", "--bogus"],
         ["status", "--json=yes"],
         ["mark"],
@@ -231,10 +265,99 @@ def test_a_fast_command_loads_neither_typer_nor_rich(qim_ws: Path) -> None:
 
 
 def test_a_fast_command_ends_as_typer_would(qim_ws: Path) -> None:
-    """Exit codes, error lines and a reader that stops reading, as through typer."""
+    """Exit codes and error lines, as through typer."""
     report = "print(code, file=sys.stderr)"
     unknown = main_in_child(report, "mark", "QIM-XX-A99", "met", "-w", str(qim_ws))
     assert unknown.stderr.splitlines()[0].startswith("error: unknown indicator 'QIM-XX-A99'")
     assert unknown.stderr.splitlines()[-1] == "2"
     level = main_in_child(report, "status", "--level", "award", "-w", str(qim_ws))
     assert level.stderr.splitlines()[-1] == "1"
+
+
+# Lines that end each way a command can: a table, JSON, findings, a write, an unknown id, a
+# level not reached, an area that does not exist.
+ENDINGS = [
+    ("status",),
+    ("status", "--json"),
+    ("check",),
+    ("check", "--format", "github"),
+    ("mark", "QIM-SV-A01", "met", "--note", "n"),
+    ("mark", "QIM-XX-A99", "met"),
+    ("status", "--level", "award"),
+    ("timeline", "--json"),
+    ("evidence", "list"),
+    ("note", "no-such-area", "--strength", "x"),
+]
+
+
+@pytest.mark.parametrize("line", ENDINGS)
+def test_a_command_ends_alike_with_and_without_typer(
+    line: tuple[str, ...], qim_ws: Path, tmp_path: Path
+) -> None:
+    """The same output, exit code and files, whichever reads the line."""
+    assert fast.command_of(list(line)) is not None
+    ends = []
+    for fast_path in (True, False):
+        ws = tmp_path / str(fast_path)
+        shutil.copytree(qim_ws, ws)
+        done = run(*line, "-w", ws, fast_path=fast_path)
+        texts = [t.replace(str(ws), "WS") for t in (done.stdout, done.stderr)]
+        ends.append((done.exit_code, *texts, (ws / "mentorqa.yaml").read_text(encoding="utf-8")))
+    assert ends[0] == ends[1]
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(qim_ws: Path) -> None:
+    """`mentorqa status | head -1`: exit 1 and nothing on stderr, as through typer."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "mentorqa", "status", "-w", str(qim_ws)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, b"")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+@pytest.mark.parametrize("how", ["ctrl-d", "ctrl-c"])
+def test_an_answer_cut_short_at_a_terminal_aborts(how: str, tmp_path: Path) -> None:
+    """`mentorqa init` at a terminal asks questions; Ctrl-D or Ctrl-C at one prints
+    'Aborted.' and exits 1, as through typer: no traceback, no workspace."""
+    primary, secondary = os.openpty()
+    proc = subprocess.Popen(  # (stderr, where 'Aborted.' goes, through a pipe: a terminal
+        [sys.executable, "-m", "mentorqa", "init"],  # may drop what is written as it closes)
+        stdin=secondary,
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    os.close(secondary)
+    try:
+        _until(primary, b"", b"Framework")
+        if how == "ctrl-d":
+            os.write(primary, b"\x04")
+        else:
+            proc.send_signal(signal.SIGINT)
+        _, said = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        os.close(primary)
+    text = said.decode("utf-8", "replace")
+    assert proc.returncode == 1, text
+    assert text.strip() == "Aborted.", text
+    assert not (tmp_path / "mentorqa.yaml").exists()
+
+
+def _until(primary: int, shown: bytes, wanted: bytes) -> bytes:
+    """What a terminal shows until ``wanted`` appears."""
+    while wanted not in shown:
+        ready, _, _ = select.select([primary], [], [], 60)
+        assert ready, f"nothing more after {shown!r}"
+        part = os.read(primary, 4096)
+        assert part, f"ended without {wanted!r}: {shown!r}"
+        shown += part
+    return shown

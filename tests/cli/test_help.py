@@ -81,7 +81,7 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
     cost = loaded("cost", "--framework", "qim", "--turnover", "50000")
     assert cost == (
         "['mentorqa.cli._common', 'mentorqa.cli.consoles', 'mentorqa.cli.declare', "
-        "'mentorqa.cli.fast', 'mentorqa.cli.money']"
+        "'mentorqa.cli.fast', 'mentorqa.cli.money', 'mentorqa.cli.params']"
     )
 
 
@@ -102,7 +102,7 @@ def test_the_collector_is_paused_for_start_up_only(tmp_path: Path) -> None:
         "        seen.append(gc.isenabled())\n"
         "        return started\n"
         "    return spy\n"
-        "root._build = spying(root._build)\n"
+        "root.build = spying(root.build)\n"
         "fast.command_of = spying(fast.command_of)\n"
         "cost = money.cost\n"
         "@functools.wraps(cost)\n"

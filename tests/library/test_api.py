@@ -205,8 +205,8 @@ BUILD_TIME = {
         "frameworks.loader",
         "frameworks.registry",
         "resources",
+        "cli.describe",
         "cli.fast",
-        "cli.root",
     }
 }
 

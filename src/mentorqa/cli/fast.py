@@ -1,22 +1,26 @@
 """Simple command lines run without typer.
 
-Importing typer and its click, and building a command, is some 40 ms of a command that takes
-130: a third of a write, and most of what a script or a CI job waits for beyond Python itself.
+Importing typer and its click, and building a command, is some 30 ms of a command that takes
+130: a quarter of a write, and most of what a script or a CI job waits for beyond Python itself.
 Most command lines are simple: a command, its arguments, options by their full or short names.
 For those, this module reads the line as typer's parser would, from ``commands.json`` (written
-by :func:`.root.describe` from the commands typer builds, so there is one declaration of each
+by :mod:`.describe` from the commands typer builds, so there is one declaration of each
 parameter), and calls the command's function itself.
 
 Anything it is not sure of is left to typer, which then reads the line afresh: ``--help``, an
-unknown or repeated option, a missing argument, a value that does not convert, shell
-completion, Windows (whose shell leaves wildcards to the program). So every usage error, and
-all help, is typer's own; a property test holds what this module reads to what typer reads.
+unknown option, a flag given a value, a missing or an extra argument, a value that does not
+convert, shell completion, Windows (whose shell leaves wildcards to the program), a missing or
+stale ``commands.json``. So every usage error, and all help, is typer's own; a property test
+holds what this module reads to what typer reads. A command that ends in an error ends as
+through typer: the same lines, the same exit code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
+import inspect
 import json
 import os
 import sys
@@ -27,6 +31,7 @@ from typing import Any
 
 from ..errors import MentorqaError
 from ._common import encodable, err, out, report_error
+from .params import whole
 
 SPEC = Path(__file__).with_name("commands.json")
 COMPLETION = "_MENTORQA_COMPLETE"  # set by the shell when it asks typer for completions
@@ -34,8 +39,8 @@ COMPLETION = "_MENTORQA_COMPLETE"  # set by the shell when it asks typer for com
 
 @cache
 def commands() -> dict[str, Any]:
-    """The command lines this module may read: see :func:`.root.describe`. (Nothing if the file
-    is missing or damaged: typer then reads every line, as it did before this module.)"""
+    """The command lines this module may read: see :mod:`.describe`. (Nothing if the file is
+    missing or damaged: typer then reads every line, as it did before this module.)"""
     try:
         loaded = json.loads(SPEC.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -58,17 +63,26 @@ def run(args: list[str]) -> None:
     except MentorqaError as exc:
         report_error(exc)
         sys.exit(exc.exit_code)
-    except EOFError:  # as typer: an answer cut short at a terminal
+    except _aborted():  # an answer at a terminal cut short (Ctrl-C, Ctrl-D), as typer says it
+        err.print("Aborted.")
+        sys.exit(1)
+    except EOFError:  # as typer: stdin ended where an answer was awaited
         sys.stderr.write("\n")
         err.print("Aborted.")
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:  # as typer: a reader that stopped reading (`| head`)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (no second error)
         sys.exit(1)
     sys.exit(0)
+
+
+def _aborted() -> tuple[type[BaseException], ...]:
+    """typer's Abort, when the command has loaded typer (to ask questions at a terminal)."""
+    typer = sys.modules.get("typer")
+    return (typer.Abort,) if typer is not None else ()
 
 
 def command_of(args: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | None:
@@ -79,18 +93,32 @@ def command_of(args: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | N
     name, rest = args[0], args[1:]
     if name not in known and rest:
         name, rest = f"{args[0]} {args[1]}", args[2:]
-    spec = known.get(name)
-    if spec is None or not all(encodable(arg) for arg in args):
+    if name not in known or not all(encodable(arg) for arg in args):
         return None
-    module, _, attribute = spec["function"].partition(":")
-    function = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
-    kwargs = parse(spec["params"], rest)
-    return None if kwargs is None else (function, kwargs)
+    try:
+        function = named(known[name]["function"])
+        kwargs = parse(known[name]["params"], rest)
+        if kwargs is None or not set(kwargs) <= set(inspect.signature(function).parameters):
+            return None  # (a commands.json older than the code, in a checkout)
+    except (LookupError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # a damaged commands.json
+    return function, kwargs
+
+
+class _Doubt(Exception):
+    """The line is not one this module reads with certainty."""
 
 
 def parse(params: list[dict[str, Any]], args: list[str]) -> dict[str, Any] | None:
     """The values ``args`` give, by parameter name, as typer's parser reads them (those not
     given are left to the function's defaults); None at the first doubt."""
+    try:
+        return _parse(params, args)
+    except _Doubt:
+        return None
+
+
+def _parse(params: list[dict[str, Any]], args: list[str]) -> dict[str, Any]:
     options = {name: p for p in params for name in (*p.get("opts", ()), *p.get("off", ()))}
     given: dict[str, Any] = {}
     positional: list[str] = []
@@ -109,81 +137,66 @@ def parse(params: list[dict[str, Any]], args: list[str]) -> dict[str, Any] | Non
             name, attached = arg[:2], (arg[2:] or None)
         param = options.get(name)
         if param is None:
-            return None  # typer says which options there are
+            raise _Doubt  # typer says which options there are
         if param.get("flag"):
             if attached is not None:
-                return None
-            text: Any = name in param["opts"]
-        elif attached is not None:
-            text = attached
-        else:
-            text = next(rest, None)
-            if text is None:
-                return None
-        if not _given(given, param, text):
-            return None
-    arguments = [p for p in params if p.get("argument")]
-    for param in arguments:
-        if not positional:
-            break
+                raise _Doubt
+            _record(given, param, name in param["opts"])
+            continue
+        text = attached if attached is not None else next(rest, None)
+        if text is None:
+            raise _Doubt
+        _record(given, param, _value(param, text))
+    for param in (p for p in params if p.get("argument")):
         taken = positional if param.get("many") else positional[:1]
         positional = positional[len(taken) :]
         for text in taken:
-            if not _given(given, param, text):
-                return None
+            _record(given, param, _value(param, text))
     if positional or any(p.get("required") and p["name"] not in given for p in params):
-        return None  # an extra argument, or a missing one: typer words it
+        raise _Doubt  # an extra argument, or a missing one: typer words it
     return given
 
 
-def _given(given: dict[str, Any], param: dict[str, Any], text: Any) -> bool:
-    """Record one value of ``param``; False if it does not convert or is given twice."""
-    name = param["name"]
-    if name in given and not param.get("many"):
-        return False  # (typer keeps the last; rare enough to leave to it)
-    try:
-        value = _value(param, text)
-    except Exception:  # whatever a parser raises, typer reports it
-        return False
-    if value is _DOUBT:
-        return False
+def _record(given: dict[str, Any], param: dict[str, Any], value: Any) -> None:
+    """Add one value of ``param`` to ``given``; of a single one given twice, the last counts,
+    as in typer."""
     if param.get("many"):
-        given.setdefault(name, []).append(value)
+        given.setdefault(param["name"], []).append(value)
     else:
-        given[name] = value
-    return True
+        given[param["name"]] = value
 
 
-_DOUBT = object()
-_DIGITS = frozenset("0123456789")
+def _value(param: dict[str, Any], text: str) -> Any:
+    """The value of one given text, as typer converts it."""
+    try:
+        if "parser" in param:
+            return named(param["parser"])(text)
+        if "choice" in param:
+            return _choice(named(param["choice"]), text, param.get("fold", False))
+        kind = param["kind"]
+        if kind == "text":
+            return text
+        if kind == "path":
+            return Path(text)
+        if kind == "whole":
+            return whole(text)
+    except _Doubt:
+        raise
+    except Exception:  # whatever a parser raises, typer reports it in its words
+        raise _Doubt from None
+    raise _Doubt
 
 
-def _value(param: dict[str, Any], text: Any) -> Any:
-    """The value of one given text, as typer converts it (_DOUBT where this cannot be sure)."""
-    if param.get("flag"):
-        return text
-    if "parser" in param:
-        return _named(param["parser"])(text)
-    if "choice" in param:
-        choices: type[enum.Enum] = _named(param["choice"])
-        for member in choices:
-            if member.value == text or (
-                param.get("fold") and text.isascii() and str(member.value).lower() == text.lower()
-            ):
-                return member
-        return _DOUBT
-    kind = param["kind"]
-    if kind == "text":
-        return text
-    if kind == "path":
-        return Path(text)
-    digits = text[1:] if text[:1] in "+-" else text
-    if kind == "whole" and 0 < len(digits) <= 18 and set(digits) <= _DIGITS:
-        return int(text)
-    return _DOUBT
+def _choice(choices: type[enum.Enum], text: str, fold: bool) -> enum.Enum:
+    for member in choices:
+        if member.value == text or (
+            fold and text.isascii() and str(member.value).lower() == text.lower()
+        ):
+            return member
+    raise _Doubt
 
 
-def _named(qualified: str) -> Any:
+def named(qualified: str) -> Any:
     """``module:name`` in this package."""
     module, _, name = qualified.partition(":")
     return getattr(importlib.import_module(f"{__package__}.{module}"), name)

@@ -30,7 +30,7 @@ _PATH_DEFAULTS = {
 _DIGITS = re.compile(r"[+-]?[0-9]{1,18}")  # a whole number as both Python and pydantic read it
 
 
-def _whole(value: Any) -> int:
+def whole(value: Any) -> int:
     """A whole number written in plain digits; a ValueError for anything else (typer words it)."""
     if type(value) is int:
         return value
@@ -39,7 +39,7 @@ def _whole(value: Any) -> int:
     raise ValueError(value)
 
 
-_PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool, int: _whole}
+_PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool, int: whole}
 
 
 def _converter(annotation: Any, info: Any) -> Any:

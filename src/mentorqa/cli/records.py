@@ -160,7 +160,7 @@ def _non_empty(text: str) -> str:
 
 
 def _until_valid(question: str, check: Callable[[str], T], default: str | None = None) -> T:
-    import typer  # (asked at a terminal only: init then runs through typer, see .fast)
+    import typer  # (at a terminal only: see fast.run for what an interrupted answer says)
 
     from ..views.terminal import esc
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import enum
 import importlib
-import inspect
 import sys
 import types
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import typer
 import typer.main
@@ -106,6 +103,9 @@ class Group(TyperGroup):
         except MentorqaError as exc:
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except SystemExit as exc:  # a command's own exit code (see finish): click's way
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            raise typer.Exit(code) from None
 
 
 def _usage_message(exc: Any) -> str:
@@ -162,11 +162,11 @@ class _Commands(Group):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            self.add_command(_build(cmd_name), cmd_name)
+            self.add_command(build(cmd_name), cmd_name)
         return self.commands.get(cmd_name)
 
 
-def _build(name: str) -> Any:
+def build(name: str) -> Any:
     """The click command of ``name``, from a one-command typer app (typer's public API)."""
     module, attribute, panel = COMMANDS[name]
     target = getattr(importlib.import_module(f".{module}", __package__), attribute)
@@ -254,105 +254,3 @@ def _root(
     ),
 ) -> None:
     """Track evidence, progress, costs and deadlines for mentoring quality awards."""
-
-
-# What a parameter's declaration may say for the fast path to read it as typer does: anything
-# else (an envvar, a callback, a range, a path that must exist...) leaves the command to typer.
-_PLAIN_SETTINGS = {
-    "help",
-    "metavar",
-    "show_default",
-    "autocompletion",
-    "rich_help_panel",
-    "hidden",
-    "case_sensitive",
-    "parser",
-}
-
-
-def describe() -> dict[str, Any]:
-    """The command lines :mod:`.fast` may run without typer, as ``commands.json`` holds them
-    (``python -m mentorqa.spec.generate`` writes it; a test holds the file to this).
-
-    For each command (``"mark"``, ``"evidence add"``) whose every parameter is plain: the
-    function to call, and each parameter as typer's parser reads it (its option names, whether
-    it is a flag, repeatable, required) with how its text becomes the value."""
-    found: dict[str, Any] = {}
-    for name, (module, attribute, _) in COMMANDS.items():
-        target = getattr(importlib.import_module(f".{module}", __package__), attribute)
-        command = _build(name)
-        functions = target.commands if isinstance(target, Commands) else {"": target}
-        for sub, function in functions.items():
-            click_command = command.commands[sub] if sub else command
-            params = _described(click_command, function)
-            if params is not None:
-                key = f"{name} {sub}".strip()
-                found[key] = {"function": f"{module}:{function.__name__}", "params": params}
-    return found
-
-
-def _described(command: Any, function: Callable[..., Any]) -> list[dict[str, Any]] | None:
-    """Each parameter of ``command`` as the fast path reads it; None if any is not plain."""
-    hints = get_type_hints(function, include_extras=True)
-    if sorted(p.name for p in command.params) != sorted(inspect.signature(function).parameters):
-        return None  # (a parameter typer fills itself, such as a context)
-    described = []
-    for param in command.params:
-        hint = hints[param.name]
-        base, *extras = get_args(hint) if get_origin(hint) is Annotated else (hint,)
-        declared = next((e for e in extras if isinstance(e, (Option, Argument))), None)
-        if declared is None or not set(declared.settings) <= _PLAIN_SETTINGS:
-            return None
-        if param.envvar or param.callback or param.is_eager or not param.expose_value:
-            return None
-        if getattr(param, "prompt", None) or getattr(param, "count", False):
-            return None
-        many = param.multiple or param.nargs == -1
-        if param.nargs not in (1, -1) or (many and get_origin(_bare(base)) is not list):
-            return None
-        kind = _kind(_bare(base), declared.settings, bool(getattr(param, "is_flag", False)))
-        if kind is None:
-            return None
-        entry: dict[str, Any] = {"name": param.name, **kind}
-        if param.param_type_name == "argument":
-            entry["argument"] = True
-        else:
-            entry["opts"] = list(param.opts)
-            if param.secondary_opts:
-                entry["off"] = list(param.secondary_opts)
-        if many:
-            entry["many"] = True
-        if param.required:
-            entry["required"] = True
-        described.append(entry)
-    arguments = [e for e in described if e.get("argument")]
-    if any(e.get("many") for e in arguments[:-1]):
-        return None  # (a list of arguments before another: click's own arithmetic)
-    return described
-
-
-def _bare(hint: Any) -> Any:
-    """``X`` of ``X | None``."""
-    if get_origin(hint) in (types.UnionType, Union):
-        others = [a for a in get_args(hint) if a is not type(None)]
-        return others[0] if len(others) == 1 else hint
-    return hint
-
-
-def _kind(hint: Any, settings: dict[str, Any], flag: bool) -> dict[str, Any] | None:
-    """How the fast path turns a parameter's text into its value (None: it cannot)."""
-    if get_origin(hint) is list:
-        (hint,) = get_args(hint)
-    parser = settings.get("parser")
-    if parser is not None:
-        return {"parser": f"{parser.__module__.removeprefix(__package__ + '.')}:{parser.__name__}"}
-    if flag:
-        return {"flag": True} if hint is bool else None
-    if hint in (str, Path, int):
-        return {"kind": {str: "text", Path: "path", int: "whole"}[hint]}
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        fold = settings.get("case_sensitive", True) is False
-        return {"choice": f"{hint.__module__.removeprefix(__package__ + '.')}:{hint.__name__}"} | (
-            {"fold": True} if fold else {}
-        )
-    return None

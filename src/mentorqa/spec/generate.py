@@ -378,7 +378,7 @@ def main() -> None:
 
 def commands_json() -> str:
     """``cli/commands.json``: the simple command lines, as the commands typer builds read them."""
-    from ..cli.root import describe
+    from ..cli.describe import describe
 
     return json.dumps(describe(), indent=1, sort_keys=True) + "\n"
 
