@@ -5,7 +5,6 @@ The CLI turns each :class:`MentorqaError` into ``error: ...`` lines and :attr:`E
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -94,6 +93,8 @@ def resolve(kind: str, value: str, known: Iterable[str], where: str = "") -> str
 
 def unknown(kind: str, value: str, known: list[str], where: str = "") -> str:
     """The one wording of an unknown id, with a did-you-mean where one close id exists."""
+    import difflib  # (only when an id is wrong)
+
     folded = {fold(i): i for i in known}
     close = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
     text = f"unknown {kind} '{value}'"
