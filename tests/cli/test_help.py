@@ -241,14 +241,18 @@ def test_a_help_request_with_bytes_that_are_not_utf8_is_an_error_line(tmp_path: 
 def test_the_command_line_skips_pydantic_plugins_unless_asked(tmp_path: Path) -> None:
     """pydantic's search for plugins costs a first run 25-50 ms; the command line skips it
     unless PYDANTIC_DISABLE_PLUGINS is set (empty: plugins load), and a first run (which
-    validates with pydantic) works either way."""
-    report = "import os; print(code, repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))"
+    validates with pydantic) works either way. The variable is as it was once main() ends."""
+    report = (
+        "import os, pydantic.plugin._loader as plugins\n"
+        "print(code, 'pydantic' in sys.modules, plugins._plugins is None, "
+        "os.environ.get('PYDANTIC_DISABLE_PLUGINS'))"
+    )
     example = Path(__file__).resolve().parents[2] / "examples" / "qim-riverside"
     args = ("status", "--json", "-w", str(example))
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # (nothing cached: pydantic validates)
     skipped = main_in_child(report, *args, cwd=tmp_path, env=env)
-    assert skipped.stdout.splitlines()[-1] == "0 '__all__'", skipped.stderr
+    assert skipped.stdout.splitlines()[-1] == "0 True True None", skipped.stderr
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache2")
     asked = main_in_child(report, *args, cwd=tmp_path, env={**env, "PYDANTIC_DISABLE_PLUGINS": ""})
-    assert asked.stdout.splitlines()[-1] == "0 ''", asked.stderr
+    assert asked.stdout.splitlines()[-1] == "0 True False ", asked.stderr

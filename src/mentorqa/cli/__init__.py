@@ -26,8 +26,21 @@ def main() -> None:
     # pydantic looks for plugins (observability tools) among every installed distribution when
     # it builds its first model: 25-50 ms of a first run, for instruments mentorqa's models
     # have no use for. The command line skips the search unless the variable is set already
-    # (set it empty to have them loaded); the library, in someone else's program, leaves it.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # (set it empty to have them loaded); the library, in someone else's program, leaves it,
+    # and so does a run of main() in someone else's process, once it ends.
+    plugins = "PYDANTIC_DISABLE_PLUGINS"
+    skipped = plugins not in os.environ
+    if skipped:
+        os.environ[plugins] = "__all__"
+    try:
+        _run()
+    finally:
+        if skipped:
+            os.environ.pop(plugins, None)
+
+
+def _run() -> None:
+    """One run of the command line: see main()."""
     if sys.argv[1:] == ["--version"]:
         print(f"mentorqa {__version__}")
         return

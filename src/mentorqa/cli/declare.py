@@ -26,7 +26,7 @@ class Argument:
     """A positional argument, declared with ``typer.Argument``'s arguments."""
 
     def __init__(self, **settings: Any) -> None:
-        self.names, self.settings = (), settings
+        self.settings = settings
 
 
 @dataclass(frozen=True)

@@ -66,11 +66,11 @@ def run(args: list[str]) -> None:
     except _aborted():  # an answer at a terminal cut short (Ctrl-C, Ctrl-D), as typer says it
         err.print("Aborted.")
         sys.exit(1)
-    except EOFError:  # as typer: stdin ended where an answer was awaited
+    except EOFError:  # as typer: stdin ended where a command read it (not an answer: above)
         sys.stderr.write("\n")
         err.print("Aborted.")
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # as typer: Ctrl-C outside a question ends quietly
         sys.exit(130)
     except BrokenPipeError:  # as typer: a reader that stopped reading (`| head`)
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -91,18 +91,21 @@ def command_of(args: list[str]) -> tuple[Callable[..., Any], dict[str, Any]] | N
         return None
     known = commands()
     name, rest = args[0], args[1:]
+    if " " in name:
+        return None  # ("change add" as one word is no command: typer says so)
     if name not in known and rest:
         name, rest = f"{args[0]} {args[1]}", args[2:]
     if name not in known or not all(encodable(arg) for arg in args):
         return None
     try:
         function = named(known[name]["function"])
-        kwargs = parse(known[name]["params"], rest)
-        if kwargs is None or not set(kwargs) <= set(inspect.signature(function).parameters):
+        params = known[name]["params"]
+        if {p["name"] for p in params} != set(inspect.signature(function).parameters):
             return None  # (a commands.json older than the code, in a checkout)
+        kwargs = parse(params, rest)
     except (LookupError, AttributeError, ImportError, TypeError, ValueError):
         return None  # a damaged commands.json
-    return function, kwargs
+    return None if kwargs is None else (function, kwargs)
 
 
 class _Doubt(Exception):

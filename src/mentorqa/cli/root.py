@@ -77,8 +77,6 @@ class Group(TyperGroup):
                 **extra,
             )
 
-        from . import params
-
         params.install(self)  # the group's own options (--version, completion): no pydantic
         if not standalone_mode:
             return run()
