@@ -8,7 +8,8 @@ than that (issue 13: at most 1.3x, 1.1x with --json), and
 stay fast with thousands of evidence files. Times are the median of --repeat runs of the real
 `mentorqa` command in a subprocess. With --compare, the same commands of another version (a
 git ref of this repository, checked out into a temporary worktree and run from its sources
-with the same installed libraries) are timed on a copy of the same workspace, in the same run
+with the same installed libraries) are timed on a copy of the same workspace, in the same run,
+each of its runs right after one of this version's
 (written as mentorqa.yaml version 1 wrote it, every checksum inline, which an older mentorqa
 reads; the first write of the current one would move them to mentorqa.evidence.tsv).
 """
@@ -47,35 +48,52 @@ def worktree(ref: str, into: Path) -> Path:
     return into
 
 
-def commands(ws: Path, env: dict[str, str], r: int) -> list[tuple[str, float]]:
-    """The figures of one mentorqa version on workspace ``ws``."""
-    figures: list[tuple[str, float]] = []
-    no_cache = {**env, "MENTORQA_NO_CACHE": "1"}
-    figures.append(
-        ("status, framework parsed afresh", timed([*MENTORQA, "status"], ws, no_cache, r))
-    )
-    figures.append(("status, framework from cache", timed([*MENTORQA, "status"], ws, env, r)))
-    shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
-    figures.append(("check, checksums cold (1 run)", timed([*MENTORQA, "check"], ws, env, 1)))
-    figures.append(("check, checksums cached", timed([*MENTORQA, "check"], ws, env, r)))
-    figures.append(("check --json", timed([*MENTORQA, "check", "--json"], ws, env, r)))
-    figures.append(
-        ("report --kind progress", timed([*MENTORQA, "report", "--kind", "progress"], ws, env, r))
-    )
-    # A write: each run records a judgement afresh (the whole manifest is read and written).
-    figures.append(("mark (a write)", timed([*MENTORQA, "mark", "QIM-SV-A01", "met"], ws, env, r)))
+# (figure, mentorqa's arguments, caches off, runs): what each version is timed on.
+COLD = "check, checksums cold (1 run)"
+
+
+def steps(r: int) -> list[tuple[str, list[str], bool, int]]:
+    return [
+        ("status, framework parsed afresh", ["status"], True, r),
+        ("status, framework from cache", ["status"], False, r),
+        (COLD, ["check"], False, 1),  # (after its checksums are removed)
+        ("check, checksums cached", ["check"], False, r),
+        ("check --json", ["check", "--json"], False, r),
+        ("report --kind progress", ["report", "--kind", "progress"], False, r),
+        # A write: each run records a judgement afresh (the manifest is read and patched).
+        ("mark (a write)", ["mark", "QIM-SV-A01", "met"], False, r),
+    ]
+
+
+def commands(versions: list[tuple[Path, dict[str, str]]], r: int) -> list[tuple[str, list[float]]]:
+    """Each figure, with each version's median on its own copy of the workspace. The versions'
+    runs alternate (one of each, then again), so that the machine's load, which moves from
+    second to second, weighs on them alike."""
+    figures = []
+    for name, args, no_cache, repeat in steps(r):
+        if name == COLD:
+            for ws, _ in versions:
+                shutil.rmtree(ws / ".mentorqa", ignore_errors=True)
+        runs: list[list[float]] = [[] for _ in versions]
+        for _ in range(repeat):
+            for n, (ws, env) in enumerate(versions):
+                run_env = {**env, "MENTORQA_NO_CACHE": "1"} if no_cache else env
+                runs[n].append(once([*MENTORQA, *args], ws, run_env))
+        figures.append((name, [statistics.median(times) for times in runs]))
     return figures
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-        runs.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
-    return statistics.median(runs)
+    return statistics.median(once(args, cwd, env) for _ in range(repeat))
+
+
+def once(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
+    return seconds
 
 
 def build(ws: Path, files: int, env: dict[str, str]) -> str:
@@ -143,8 +161,7 @@ def main() -> None:
         floor = "import typer, rich.console, pydantic, ruamel.yaml, jinja2"
         baseline = timed([sys.executable, "-c", floor], ws, env, r)
         bare = timed([sys.executable, "-c", "pass"], ws, env, r)
-        ours = [("python -c pass", bare), *commands(ws, env, r)]
-        theirs: list[tuple[str, float]] = []
+        versions = [(ws, env)]
         if options.compare:
             other = worktree(options.compare, temp / "other")
             other_env = {
@@ -152,14 +169,14 @@ def main() -> None:
                 "PYTHONPATH": str(other / "src"),
                 "XDG_CACHE_HOME": str(temp / "c2"),
             }
-            theirs = commands(copy, other_env, r)
+            versions.append((copy, other_env))
         print(f"baseline ({floor}): {baseline * 1000:7.0f} ms")
-        for index, (name, seconds) in enumerate(ours):
+        print(f"{'python -c pass':<34} {bare * 1000:7.0f} ms  {bare / baseline:5.2f}x baseline")
+        for name, (seconds, *before) in commands(versions, r):
             line = f"{name:<34} {seconds * 1000:7.0f} ms  {seconds / baseline:5.2f}x baseline"
-            if theirs and index > 0:
-                before = theirs[index - 1][1]
-                ratio = before / seconds
-                line += f"   {options.compare}: {before * 1000:7.0f} ms ({ratio:4.1f}x slower)"
+            if before:
+                ratio = before[0] / seconds
+                line += f"   {options.compare}: {before[0] * 1000:7.0f} ms ({ratio:4.1f}x slower)"
             print(line)
     finally:
         if options.compare:
