@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,16 +32,6 @@ def encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def refuse_unencodable(args: Sequence[str]) -> None:
-    """Exit with an error line if a command-line argument is not valid UTF-8 text."""
-    if bad := [n for n, arg in enumerate(args, 1) if not encodable(arg)]:
-        err.print(
-            f"[bold red]error:[/] argument {bad[0]} is not valid UTF-8 text; retype it "
-            "(or check the terminal's encoding)"
-        )
-        sys.exit(ExitCode.ERROR)
 
 
 def print_json(document: Any) -> None:

@@ -12,10 +12,10 @@ import importlib
 import inspect
 import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from .declare import Argument, Commands, Option
+from .params import PLAIN
 from .root import COMMANDS, build
 
 # What a parameter's declaration may say for the fast path to read it as typer does: anything
@@ -106,8 +106,8 @@ def _kind(hint: Any, settings: dict[str, Any], flag: bool) -> dict[str, Any] | N
         return {"parser": _named(parser)}
     if flag:
         return {"flag": True} if hint is bool else None
-    if hint in (str, Path, int):
-        return {"kind": {str: "text", Path: "path", int: "whole"}[hint]}
+    if hint in PLAIN and hint is not bool:  # (a bool is a flag)
+        return {"kind": hint.__name__}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         fold = settings.get("case_sensitive", True) is False
         return {"choice": _named(hint)} | ({"fold": True} if fold else {})

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import MentorqaError
 from ._common import encodable, err, out, report_error
-from .params import whole
+from .params import PLAIN_BY_NAME
 
 SPEC = Path(__file__).with_name("commands.json")
 COMPLETION = "_MENTORQA_COMPLETE"  # set by the shell when it asks typer for completions
@@ -176,18 +176,9 @@ def _value(param: dict[str, Any], text: str) -> Any:
             return named(param["parser"])(text)
         if "choice" in param:
             return _choice(named(param["choice"]), text, param.get("fold", False))
-        kind = param["kind"]
-        if kind == "text":
-            return text
-        if kind == "path":
-            return Path(text)
-        if kind == "whole":
-            return whole(text)
-    except _Doubt:
-        raise
-    except Exception:  # whatever a parser raises, typer reports it in its words
+        return PLAIN_BY_NAME[param["kind"]](text)
+    except Exception:  # whatever a parser raises (or an unknown kind), typer reports it
         raise _Doubt from None
-    raise _Doubt
 
 
 def _choice(choices: type[enum.Enum], text: str, fold: bool) -> enum.Enum:

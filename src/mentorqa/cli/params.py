@@ -39,7 +39,10 @@ def whole(value: Any) -> int:
     raise ValueError(value)
 
 
-_PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool, int: whole}
+# Plain values and how each is converted, by type; commands.json names a kind by its type's name
+# (see describe.py), and the fast path converts it from there.
+PLAIN: dict[Any, Any] = {str: str, Path: Path, bool: bool, int: whole}
+PLAIN_BY_NAME = {kind.__name__: convert for kind, convert in PLAIN.items()}
 
 
 def _converter(annotation: Any, info: Any) -> Any:
@@ -50,8 +53,8 @@ def _converter(annotation: Any, info: Any) -> Any:
         return None  # a path with constraints: typer checks them
     if getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None:
         return None
-    if annotation in _PLAIN:
-        return _PLAIN[annotation]
+    if annotation in PLAIN:
+        return PLAIN[annotation]
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return annotation  # click has checked the value is one of the choices: look it up
     return None

@@ -13,9 +13,9 @@ import typer.main
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from .. import __version__
-from ..errors import MentorqaError
+from ..errors import ExitCode, MentorqaError
 from . import params, resume
-from ._common import err, out, refuse_unencodable, report_error
+from ._common import encodable, err, out, report_error
 from .declare import Argument, Commands, Option
 
 # Value kinds as a non-programmer reads them: recent typer prints <str>, <int>, <path>, and
@@ -104,6 +104,16 @@ class Group(TyperGroup):
         except SystemExit as exc:  # a command's own exit code (see finish): click's way
             code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
             raise typer.Exit(code) from None
+
+
+def refuse_unencodable(args: Sequence[str]) -> None:
+    """Exit with an error line if a command-line argument is not valid UTF-8 text."""
+    if bad := [n for n, arg in enumerate(args, 1) if not encodable(arg)]:
+        err.print(
+            f"[bold red]error:[/] argument {bad[0]} is not valid UTF-8 text; retype it "
+            "(or check the terminal's encoding)"
+        )
+        sys.exit(ExitCode.ERROR)
 
 
 def _usage_message(exc: Any) -> str:
